@@ -1,0 +1,31 @@
+"""`academy users …`: manage accounts from the command line."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from academy.extensions import db
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+
+
+@users_cli.command("create-coordinator")
+@click.argument("email")
+@click.argument("name")
+@click.password_option()
+def create_coordinator(email: str, name: str, password: str) -> None:
+    """Create a coordinator account (the first one of a new installation)."""
+    from academy.accounts.services import create_coordinator as create
+    from academy.core.errors import DomainError
+
+    try:
+        user = create(email=email, name=name, password=password)
+    except DomainError as error:
+        raise click.ClickException(str(error.message)) from error
+    db.session.commit()
+    click.echo(f"Created coordinator {user.email}.")
+
+
+def register_commands(app) -> None:
+    app.cli.add_command(users_cli)
