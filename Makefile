@@ -41,7 +41,7 @@ translations: install
 	$(BIN)/pybabel compile --use-fuzzy -q -d academy/translations 2>/dev/null || $(BIN)/pybabel compile -q -d academy/translations
 
 messages: install ## extract strings and update the fi/sv catalogues
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o academy/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o academy/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -q -i academy/translations/messages.pot -d academy/translations --no-fuzzy-matching --ignore-obsolete
 
 db: install
