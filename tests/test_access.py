@@ -1,0 +1,101 @@
+"""Runs every feature's access cases for every role, and checks that every route has a case."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from types import SimpleNamespace
+
+import pytest
+
+import tests
+from academy.cohorts.models import Role
+from academy.extensions import db
+from tests.access import ROLES, Case
+
+
+def _access_modules():
+    for info in pkgutil.iter_modules(tests.__path__):
+        if info.ispkg:
+            try:
+                yield importlib.import_module(f"tests.{info.name}.access")
+            except ModuleNotFoundError:
+                continue
+
+
+MODULES = list(_access_modules())
+CASES: list[Case] = [case for module in MODULES for case in getattr(module, "CASES", [])]
+
+
+def build_world(make) -> SimpleNamespace:
+    """Two cohorts with a participant and a trainer each, and a coordinator."""
+    cohort = make.cohort(slug="world-cohort")
+    other_cohort = make.cohort(slug="other-cohort")
+    organisation = make.organisation()
+    participant = make.membership(cohort, organisation=organisation).user
+    world = SimpleNamespace(
+        cohort=cohort,
+        cohort_slug=cohort.slug,
+        other_cohort=other_cohort,
+        organisation=organisation,
+        organisation_id=organisation.id,
+        participant=participant,
+        participant_id=participant.id,
+        trainer=make.membership(cohort, role=Role.trainer).user,
+        outsider=make.membership(other_cohort).user,
+        other_trainer=make.membership(other_cohort, role=Role.trainer).user,
+        coordinator=make.coordinator(),
+        anonymous=None,
+    )
+    for module in MODULES:
+        if hasattr(module, "setup"):
+            module.setup(world, make)
+    db.session.commit()
+    return world
+
+
+def _case_id(case: Case) -> str:
+    return f"{case.method} {case.url}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", CASES, ids=_case_id)
+def test_route_answers_each_role_as_expected(case, role, make, client, login):
+    world = build_world(make)
+    user = getattr(world, role)
+    if user is not None:
+        login(user)
+    url = case.url.format(**vars(world))
+    response = client.open(url, method=case.method, data=case.data or {})
+    assert response.status_code == case.status_for(role), (
+        f"{role} {case.method} {url} answered {response.status_code}"
+    )
+
+
+def _rule_pattern(case: Case) -> str:
+    return re.sub(r"\{[^}]+\}", "<x>", case.url.split("?")[0])
+
+
+def test_every_route_is_in_the_access_matrix(app):
+    covered = set()
+    adapter = app.url_map.bind("localhost")
+    for case in CASES:
+        url = re.sub(r"\{[^}]+\}", "1", case.url.split("?")[0])
+        try:
+            endpoint, _ = adapter.match(url, method=case.method)
+        except Exception:  # noqa: S112 - a slug placeholder may need letters
+            url = re.sub(r"\{[^}]+\}", "x", case.url.split("?")[0])
+            try:
+                endpoint, _ = adapter.match(url, method=case.method)
+            except Exception:  # noqa: S112
+                continue
+        covered.add((endpoint, case.method))
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            if (rule.endpoint, method) not in covered:
+                missing.append(f"{method} {rule.rule} ({rule.endpoint})")
+    assert not missing, "Routes without access cases:\n" + "\n".join(sorted(missing))
