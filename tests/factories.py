@@ -98,3 +98,76 @@ class Factory:
 
     def trainer(self, cohort: Cohort, **fields) -> User:
         return self.membership(cohort, role=Role.trainer, **fields).user
+
+
+def _texts(text: str) -> dict[str, str]:
+    return {"fi": f"{text} (fi)", "sv": f"{text} (sv)", "en": f"{text} (en)"}
+
+
+RUBRIC = [
+    {
+        "slug": "analysis",
+        "titles": _texts("Analysis"),
+        "levels": [
+            {"slug": "developing", "points": 1, "titles": _texts("Developing"), "descriptions": {}},
+            {"slug": "competent", "points": 2, "titles": _texts("Competent"), "descriptions": {}},
+            {"slug": "exemplary", "points": 3, "titles": _texts("Exemplary"), "descriptions": {}},
+        ],
+    }
+]
+
+
+def _programme_version(self, *, modules: int = 3, assignments_per_module: int = 1, **fields):
+    """A programme version with `modules` modules, each with its assignments."""
+    from academy.programmes.models import (
+        AssignmentKind,
+        AssignmentSpec,
+        Module,
+        Programme,
+        ProgrammeVersion,
+    )
+
+    n = next(_seq)
+    programme = fields.pop("programme", None) or Programme(
+        slug=f"programme-{n}", titles=_texts("Programme")
+    )
+    version = ProgrammeVersion(
+        programme=programme,
+        number=fields.pop("number", 1),
+        content_hash=fields.pop("content_hash", f"{n:064d}"),
+        titles=programme.titles,
+        descriptions=_texts("Description"),
+        completion_rule={"modules": "all", "required_assignments": "accepted"},
+    )
+    for position in range(1, modules + 1):
+        module = Module(
+            position=position,
+            slug=f"module-{position}",
+            titles=_texts(f"Module {position}"),
+            summaries=_texts(f"Summary {position}"),
+            bodies={"fi": f"# Moduuli {position}\n\nTekstiä."},
+            objectives={"fi": ["Tavoite"]},
+            estimated_hours=4,
+            opens_after_days=(position - 1) * 14,
+        )
+        for a in range(1, assignments_per_module + 1):
+            module.assignments.append(
+                AssignmentSpec(
+                    position=a,
+                    slug=f"assignment-{position}-{a}",
+                    titles=_texts(f"Assignment {position}.{a}"),
+                    instructions={"fi": "Kirjoita."},
+                    kind=AssignmentKind.team if a % 2 == 0 else AssignmentKind.individual,
+                    required=True,
+                    rubric=RUBRIC,
+                    peer_review={},
+                    default_offsets={"due": 14, "cut_off": 21},
+                )
+            )
+        version.modules.append(module)
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+Factory.programme_version = _programme_version
