@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from academy.extensions import db
 
@@ -22,9 +23,23 @@ def create_coordinator(email: str, name: str, password: str) -> None:
     try:
         user = create(email=email, name=name, password=password)
     except DomainError as error:
-        raise click.ClickException(str(error.message)) from error
+        db.session.rollback()
+        # Outside a request there is no user to pick a language for; the console speaks English.
+        with force_locale("en"):
+            message = str(error.message)
+        raise click.ClickException(message) from error
     db.session.commit()
     click.echo(f"Created coordinator {user.email}.")
+
+
+@users_cli.command("prune-login-attempts")
+def prune_login_attempts() -> None:
+    """Delete failed login attempts older than the rate-limit window."""
+    from academy.accounts.services import prune_login_attempts as prune
+
+    count = prune()
+    db.session.commit()
+    click.echo(f"Deleted {count} old login attempts.")
 
 
 def register_commands(app) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import enum
 import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -24,13 +26,30 @@ def normalise_email(value: str) -> str:
     return value.strip().lower()
 
 
+class UserStatus(enum.Enum):
+    """Where an account stands; derived from `active` and the password, never stored."""
+
+    invited = "invited"
+    active = "active"
+    deactivated = "deactivated"
+
+    @property
+    def label(self) -> str:
+        return str(USER_STATUS_LABELS[self])
+
+
+USER_STATUS_LABELS = {
+    UserStatus.invited: _l("Invited"),
+    UserStatus.active: _l("Active"),
+    UserStatus.deactivated: _l("Deactivated"),
+}
+
+
 class User(TimestampMixin, db.Model):
     """A person: participant, trainer or coordinator; roles in cohorts come from memberships."""
 
     __tablename__ = "users"
-    __table_args__ = (
-        sa.CheckConstraint("locale IN ('fi', 'sv', 'en')", name="locale"),
-    )
+    __table_args__ = (sa.CheckConstraint("locale IN ('fi', 'sv', 'en')", name="locale"),)
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
     #: login address, stored lower-case so that uniqueness ignores case
@@ -98,6 +117,15 @@ class User(TimestampMixin, db.Model):
     @property
     def first_name(self) -> str:
         return self.name.split(" ")[0]
+
+    @property
+    def status(self) -> UserStatus:
+        """Invited until a password is set; deactivated by a coordinator; else active."""
+        if not self.active:
+            return UserStatus.deactivated
+        if self.password_hash is None:
+            return UserStatus.invited
+        return UserStatus.active
 
 
 class Invitation(TimestampMixin, db.Model):
