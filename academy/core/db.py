@@ -78,3 +78,10 @@ class TimestampMixin:
     updated_at: orm.Mapped[datetime] = orm.mapped_column(
         UTCDateTime(), default=utcnow, onupdate=utcnow
     )
+
+
+def render_migration_item(type_, obj, autogen_context):
+    """Write our column types into migration files as plain SQLAlchemy types."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
