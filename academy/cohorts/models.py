@@ -103,8 +103,8 @@ class Cohort(TimestampMixin, db.Model):
             raise DomainError(
                 _l(
                     "A cohort cannot go from %(old)s to %(new)s.",
-                    old=self.status.label,
-                    new=status.label,
+                    old=STATUS_LABELS[self.status],
+                    new=STATUS_LABELS[status],
                 ),
                 field="status",
             )
