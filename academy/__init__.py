@@ -111,8 +111,11 @@ def _configure_engine(engine: sa.Engine) -> None:
 def _import_models() -> None:
     """Import every feature's models so that metadata (and Alembic) see all tables."""
     from academy.accounts import models as _accounts  # noqa: F401
+    from academy.assignments import models as _assignments  # noqa: F401
     from academy.cohorts import models as _cohorts  # noqa: F401
+    from academy.core import audit as _audit  # noqa: F401
     from academy.learning import models as _learning  # noqa: F401
+    from academy.notifications import models as _notifications  # noqa: F401
     from academy.organisations import models as _organisations  # noqa: F401
     from academy.programmes import models as _programmes  # noqa: F401
 

@@ -5,19 +5,17 @@ Services flush and never commit; the caller (a view, a CLI command, a test) comm
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy import orm
 
 from academy.core.errors import DomainError
+from academy.core.storage import path_of as attachment_path  # noqa: F401 - re-exported
+from academy.core.storage import store_file
 from academy.extensions import db
 from academy.programmes import schema
 from academy.programmes.loader import Curriculum, ModuleSource, Problem, validate
@@ -50,40 +48,6 @@ class ImportResult:
 
     version: ProgrammeVersion
     created: bool
-
-
-# --- the upload store -------------------------------------------------------------------------
-
-
-def attachment_path(sha256: str) -> Path:
-    """Where a stored file lives: UPLOAD_DIR/ab/abcdef… (content-addressed)."""
-    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-        raise ValueError(f"not a sha256 hex digest: {sha256!r}")
-    return Path(current_app.config["UPLOAD_DIR"]) / sha256[:2] / sha256
-
-
-def store_file(data: bytes) -> str:
-    """Store bytes in the upload store under their sha256 and return it.
-
-    Written atomically (a temporary file in the same folder, fsync, rename), so a reader never
-    sees half a file; the same content is stored once.
-    """
-    digest = hashlib.sha256(data).hexdigest()
-    target = attachment_path(digest)
-    if target.exists():
-        return digest
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return digest
 
 
 # --- import -----------------------------------------------------------------------------------
