@@ -123,6 +123,7 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from academy.accounts.cli import register_commands as accounts_commands
     from academy.accounts.views import bp as accounts_bp
+    from academy.assignments.views import bp as assignments_bp
     from academy.cohorts.views import bp as cohorts_bp
     from academy.demo import register_commands as demo_commands
     from academy.learning.views import bp as learning_bp
@@ -130,7 +131,14 @@ def _register_blueprints(app: Flask) -> None:
     from academy.organisations.views import bp as organisations_bp
     from academy.programmes.cli import register_commands as programme_commands
 
-    for blueprint in (main_bp, accounts_bp, organisations_bp, cohorts_bp, learning_bp):
+    for blueprint in (
+        main_bp,
+        accounts_bp,
+        organisations_bp,
+        cohorts_bp,
+        learning_bp,
+        assignments_bp,
+    ):
         app.register_blueprint(blueprint)
     accounts_commands(app)
     programme_commands(app)

@@ -1,0 +1,3 @@
+"""Trainers' grading pages."""
+
+from academy.assignments.views import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Participants' submission pages."""
+
+from academy.assignments.views import bp  # noqa: F401
