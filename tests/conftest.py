@@ -165,3 +165,20 @@ def live_server(app):
     server.shutdown()
     thread.join()
     app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def fresh_user_per_request(app):
+    """Load the signed-in user afresh at every request, as a real server does.
+
+    The test's app context outlives single requests and Flask-Login caches the user in `g`;
+    without this a session ended by one request could still look alive in the next one.
+    """
+    from flask import g, request_started
+
+    def forget(sender, **extra):
+        g.pop("_login_user", None)
+
+    request_started.connect(forget, app)
+    yield
+    request_started.disconnect(forget, app)
