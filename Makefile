@@ -33,16 +33,15 @@ install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
 translations: install
-	$(BIN)/pybabel compile --use-fuzzy -q -d academy/translations 2>/dev/null || $(BIN)/pybabel compile -q -d academy/translations
+	$(BIN)/pybabel -q compile -d academy/translations
 
 messages: install ## extract strings and update the fi/sv catalogues
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o academy/translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -q -i academy/translations/messages.pot -d academy/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel -q update -i academy/translations/messages.pot -d academy/translations --no-fuzzy-matching --ignore-obsolete
 
 db: install
 	$(BIN)/academy db upgrade

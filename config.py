@@ -39,6 +39,8 @@ class Config:
     MAX_CONTENT_LENGTH = 210 * 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
     MAX_FORM_PARTS = 1000
+    ASSIGNMENT_MAX_FILES = 10
+    ASSIGNMENT_MAX_FILE_SIZE = 20 * 1024 * 1024
 
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a hash method, not a password
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 10
@@ -102,6 +104,9 @@ class ProductionConfig(Config):
             )
 
 
+#: ACADEMY_* variables that steer tools (the environment, the test suite), not the app
+NOT_SETTINGS = {"ACADEMY_ENV", "ACADEMY_TEST_DATABASE_URL", "ACADEMY_BROWSER_REQUIRED"}
+
 CONFIGS = {
     "development": DevelopmentConfig,
     "test": TestConfig,
@@ -111,6 +116,11 @@ CONFIGS = {
 
 def _coerce(current, raw: str):
     """Read an environment string as the type of the setting it overrides."""
+    if current is None:
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw
     if isinstance(current, bool):
         return raw.strip().lower() in ("1", "true", "yes", "on")
     if isinstance(current, int):
@@ -129,7 +139,7 @@ def load(name: str | None = None, environ: dict | None = None) -> dict:
     cls = CONFIGS[name]
     settings = {key: getattr(cls, key) for key in dir(cls) if key.isupper()}
     for key, raw in environ.items():
-        if key.startswith("ACADEMY_") and key not in ("ACADEMY_ENV",):
+        if key.startswith("ACADEMY_") and key not in NOT_SETTINGS:
             setting = key.removeprefix("ACADEMY_")
             settings[setting] = _coerce(settings.get(setting, ""), raw)
     if name == "production":

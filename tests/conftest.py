@@ -15,6 +15,7 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
+from flask.testing import FlaskClient
 
 from academy import create_app
 from academy.extensions import db
@@ -42,6 +43,14 @@ def _worker_database_url(tmp_path_factory) -> str:
     return url.set(database=name).render_as_string(hide_password=False)
 
 
+class EnglishClient(FlaskClient):
+    """A test client that asks for English pages unless a test sends its own header."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+
+
 @dataclass
 class Mailbox:
     """What the loopback SMTP server received."""
@@ -49,7 +58,7 @@ class Mailbox:
     port: int = 0
     messages: list = field(default_factory=list)
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd calls it by this name
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
@@ -80,6 +89,7 @@ def app(tmp_path_factory, mailbox):
             "MAIL_PORT": mailbox.port,
         }
     )
+    app.test_client_class = EnglishClient
     with app.app_context():
         db.create_all()
     yield app
@@ -167,7 +177,7 @@ def live_server(app):
     app.config["WTF_CSRF_ENABLED"] = False
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def fresh_user_per_request(app):
     """Load the signed-in user afresh at every request, as a real server does.
 
@@ -177,7 +187,9 @@ def fresh_user_per_request(app):
     from flask import g, request_started
 
     def forget(sender, **extra):
+        # what Flask-Login and Flask-Babel keep in `g` belongs to one request
         g.pop("_login_user", None)
+        g.pop("_flask_babel", None)
 
     request_started.connect(forget, app)
     yield

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from academy.core.forms import Form
 
 #: interface languages, each named in its own language
 LOCALE_NAMES = {"fi": "suomi", "sv": "svenska", "en": "English"}
@@ -39,20 +40,20 @@ def _new_password_fields():
     return password, confirm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """E-mail and password."""
 
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(Form):
     """A first password (invitation) or a new one (reset link)."""
 
     password, confirm = _new_password_fields()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     """A new password, given the current one."""
 
     current_password = PasswordField(
@@ -61,13 +62,13 @@ class ChangePasswordForm(FlaskForm):
     password, confirm = _new_password_fields()
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     """The address to send a reset link to."""
 
     email = _email_field()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     """One's own name, title and language."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
@@ -75,7 +76,7 @@ class ProfileForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=LOCALE_CHOICES, validators=[DataRequired()])
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     """A coordinator's form for inviting a person or editing their details."""
 
     email = _email_field()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from academy.cohorts.models import ROLE_LABELS, STATUS_LABELS
+from academy.core.forms import Form
 
 LANGUAGE_CHOICES = [
     SelectChoice("fi", _l("Finnish")),
@@ -50,7 +50,7 @@ def role_choices() -> list[SelectChoice]:
     return [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
-class CohortForm(FlaskForm):
+class CohortForm(Form):
     """Name, web address, dates and language of a cohort."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
@@ -60,7 +60,7 @@ class CohortForm(FlaskForm):
     language = SelectField(_l("Language of teaching"), choices=LANGUAGE_CHOICES)
 
 
-class StatusFilterForm(FlaskForm):
+class StatusFilterForm(Form):
     """The status filter of the cohort list (GET, no CSRF)."""
 
     class Meta:
@@ -69,7 +69,7 @@ class StatusFilterForm(FlaskForm):
     status = SelectField(_l("Status"), choices=status_choices, default="")
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     """A person's role and organisation in a cohort."""
 
     role = RadioField(_l("Role"), choices=role_choices, validators=[InputRequired()])
@@ -89,7 +89,7 @@ class AddMemberForm(MemberForm):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     """A CSV file of people to enrol, or the same rows pasted as text."""
 
     file = FileField(_l("CSV file"))

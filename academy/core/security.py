@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 from flask_login import current_user
 
 CSP = (
@@ -13,6 +13,18 @@ CSP = (
 
 
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def _refuse_nul_bytes():
+        # No text of ours contains NUL, and PostgreSQL refuses it in any string: answer 400
+        # here rather than 500 deep inside a query.
+        texts = [request.path]
+        for data in (request.args, request.form):
+            for key, values in data.lists():
+                texts.append(key)
+                texts.extend(values)
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            abort(400)
+
     @app.after_request
     def _headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CSP)

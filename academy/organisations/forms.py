@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from academy.core.forms import Form
 from academy.organisations.models import KIND_LABELS, OrganisationKind
 from academy.organisations.services import NATIONWIDE, REGIONS
 
@@ -31,7 +31,7 @@ def region_choices(current: str = "") -> list[SelectChoice]:
     return choices
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     """Name, business ID, kind and region of a procurement unit."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
@@ -52,7 +52,7 @@ class OrganisationForm(FlaskForm):
         self.region.choices = region_choices(obj.region if obj is not None else "")
 
 
-class OrganisationSearchForm(FlaskForm):
+class OrganisationSearchForm(Form):
     """The list's search box and kind filter (GET, no CSRF)."""
 
     class Meta:

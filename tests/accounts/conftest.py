@@ -21,8 +21,3 @@ def link_in():
         return match.group(1)
 
     return _link
-
-
-@pytest.fixture(autouse=True)
-def _forget_user_between_requests(fresh_user_per_request):
-    """Every accounts test loads the signed-in user afresh at each request (sessions matter)."""
