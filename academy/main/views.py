@@ -26,10 +26,11 @@ def _navigation():
 @bp.get("/")
 @login_required
 def home():
-    """The signed-in user's start page."""
-    from academy.cohorts.services import cohorts_for
+    """The signed-in user's start page: what to do next in each cohort."""
+    from academy.learning.forms import ActionForm
+    from academy.learning.services import home_page
 
-    return render_template("main/home.html", cohorts=cohorts_for(current_user))
+    return render_template("main/home.html", page=home_page(current_user), renew_form=ActionForm())
 
 
 @bp.post("/language")
@@ -60,4 +61,3 @@ def privacy():
 def healthz():
     """Liveness for load balancers: no database, no session."""
     return {"status": "ok"}
-
