@@ -58,6 +58,30 @@ class CohortForm(Form):
     starts_on = DateField(_l("First day"), validators=[InputRequired()])
     ends_on = DateField(_l("Last day"), validators=[InputRequired()])
     language = SelectField(_l("Language of teaching"), choices=LANGUAGE_CHOICES)
+    programme_version_id = SelectField(_l("Programme"), coerce=_optional_int, default="")
+
+
+def programme_version_choices(versions, *, allow_none: bool) -> list[SelectChoice]:
+    """The programme versions a cohort can follow, newest first."""
+    from academy.core.i18n import current_locale
+
+    choices = [SelectChoice("", _l("None yet"))] if allow_none else []
+    for version in versions:
+        label = _l(
+            "%(title)s, version %(number)s",
+            title=version.title(current_locale()),
+            number=version.number,
+        )
+        choices.append(SelectChoice(str(version.id), label))
+    return choices
+
+
+class ProgrammeVersionForm(Form):
+    """The programme version a cohort follows."""
+
+    programme_version_id = SelectField(
+        _l("Programme version"), coerce=_optional_int, validators=[InputRequired()]
+    )
 
 
 class StatusFilterForm(Form):

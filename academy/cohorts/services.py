@@ -17,6 +17,7 @@ from academy.cohorts.models import STATUS_LABELS, Cohort, CohortStatus, Membersh
 from academy.core.errors import DomainError
 from academy.extensions import db
 from academy.organisations.models import Organisation
+from academy.programmes.models import ProgrammeVersion
 
 LANGUAGES = ("fi", "sv", "en")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -297,6 +298,39 @@ def create_cohort(
     )
     db.session.add(cohort)
     db.session.flush()
+    if programme_version_id is not None:
+        set_programme_version(actor, cohort, programme_version_id)
+    return cohort
+
+
+def programme_versions() -> list[ProgrammeVersion]:
+    """Every imported programme version, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(ProgrammeVersion).order_by(
+                ProgrammeVersion.programme_id, ProgrammeVersion.number.desc()
+            )
+        )
+    )
+
+
+def set_programme_version(actor, cohort: Cohort, version_id: int | None) -> Cohort:
+    """Pin a cohort to a programme version, or move it to another version of its programme.
+
+    Schedule items and completions follow their modules by slug (see move_cohort); modules
+    new to the cohort get their dates from the programme's defaults.
+    """
+    from academy.cohorts.schedule import create_default_schedule
+    from academy.programmes.services import move_cohort
+
+    require_coordinator(actor)
+    version = db.session.get(ProgrammeVersion, version_id) if version_id else None
+    if version is None:
+        raise DomainError(_l("Choose a programme version."), field="programme_version_id")
+    move_cohort(actor, cohort, version)
+    db.session.flush()
+    db.session.expire(cohort, ["programme_version"])
+    create_default_schedule(cohort, actor)
     return cohort
 
 

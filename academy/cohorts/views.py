@@ -12,7 +12,9 @@ from academy.cohorts.forms import (
     CohortForm,
     ImportForm,
     MemberForm,
+    ProgrammeVersionForm,
     StatusFilterForm,
+    programme_version_choices,
 )
 from academy.cohorts.models import TRANSITIONS, Cohort, CohortStatus
 from academy.core.access import can_manage_cohort, can_view_cohort, coordinator_required
@@ -58,6 +60,9 @@ def index():
 def create():
     """Start a new cohort (as a draft)."""
     form = CohortForm()
+    form.programme_version_id.choices = programme_version_choices(
+        services.programme_versions(), allow_none=True
+    )
     if form.validate_on_submit():
         try:
             cohort = services.create_cohort(
@@ -67,6 +72,7 @@ def create():
                 starts_on=form.starts_on.data,
                 ends_on=form.ends_on.data,
                 language=form.language.data,
+                programme_version_id=form.programme_version_id.data,
             )
         except DomainError as error:
             db.session.rollback()
@@ -99,6 +105,11 @@ def edit(slug: str):
     """Change a cohort's name, web address, dates and language."""
     cohort = _load(slug, can_manage_cohort)
     form = CohortForm(obj=cohort)
+    del form.programme_version_id  # moved with its own form below
+    version_form = ProgrammeVersionForm(programme_version_id=cohort.programme_version_id)
+    version_form.programme_version_id.choices = programme_version_choices(
+        services.programme_versions(), allow_none=cohort.programme_version_id is None
+    )
     if form.validate_on_submit():
         try:
             services.update_cohort(
@@ -117,7 +128,35 @@ def edit(slug: str):
             db.session.commit()
             flash(_("Changes saved."), "success")
             return redirect(url_for(".show", slug=cohort.slug))
-    return render_template("cohorts/form.html", form=form, cohort=cohort)
+    return render_template("cohorts/form.html", form=form, cohort=cohort, version_form=version_form)
+
+
+@bp.post("/<slug>/programme")
+@coordinator_required
+def change_programme_version(slug: str):
+    """Pin the cohort to a programme version, or move it to another one."""
+    cohort = _load(slug, can_manage_cohort)
+    form = CohortForm(obj=cohort)
+    del form.programme_version_id
+    version_form = ProgrammeVersionForm()
+    version_form.programme_version_id.choices = programme_version_choices(
+        services.programme_versions(), allow_none=cohort.programme_version_id is None
+    )
+    if version_form.validate_on_submit():
+        try:
+            services.set_programme_version(
+                current_user, cohort, version_form.programme_version_id.data
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_to_form(version_form, error)
+        else:
+            db.session.commit()
+            flash(_("The cohort now follows the chosen programme version."), "success")
+            return redirect(url_for("learning.schedule_page", slug=cohort.slug))
+    return render_template(
+        "cohorts/form.html", form=form, cohort=cohort, version_form=version_form
+    ), 422
 
 
 @bp.post("/<slug>/status")

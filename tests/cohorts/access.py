@@ -22,6 +22,12 @@ CASES = [
     Case("GET", "/cohorts/no-such-cohort", coordinator_only(404)),
     Case("GET", "/cohorts/{cohort_slug}/edit", coordinator_only()),
     Case("POST", "/cohorts/{cohort_slug}/edit", coordinator_only(302), data=NEW_COHORT),
+    Case(
+        "POST",
+        "/cohorts/{cohort_slug}/programme",
+        coordinator_only(422),
+        data={"programme_version_id": "0"},
+    ),
     Case("POST", "/cohorts/{cohort_slug}/status", coordinator_only(302), data={"status": "closed"}),
     Case("GET", "/cohorts/{cohort_slug}/members", coordinator_only()),
     Case(
