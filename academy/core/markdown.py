@@ -144,11 +144,12 @@ def _rewrite_inline(inline: Token, link_base: str | None) -> None:
     inline.children = children
 
 
-def render(text: str | None, link_base: str | None = None) -> Markup:
+def render(text: str | None, link_base: str | None = None, heading_offset: int = 0) -> Markup:
     """Markdown as safe HTML for a page.
 
     `link_base` (e.g. "/cohorts/x/modules/y/attachments/") replaces the "attachments/" at the
     start of relative links and images, so a module's files are served from its own URL.
+    `heading_offset` moves headings down under the page's own: with 1, "#" becomes h2.
     """
     if not text:
         return Markup("")
@@ -157,6 +158,10 @@ def render(text: str | None, link_base: str | None = None) -> Markup:
     tokens = md.parse(text, env)
     for _level, ident, _title, token in _headings(tokens):
         token.attrSet("id", ident)
+    if heading_offset:
+        for token in tokens:
+            if token.type in ("heading_open", "heading_close"):
+                token.tag = f"h{min(int(token.tag[1]) + heading_offset, 6)}"
     for token in tokens:
         if token.type == "inline":
             _rewrite_inline(token, link_base)

@@ -23,7 +23,6 @@ from flask import (
 from flask_babel import format_date, format_time, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy import orm
 
 from academy.cohorts import schedule
@@ -41,7 +40,6 @@ from academy.programmes.services import attachment_path
 bp = Blueprint("learning", __name__)
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
-HEADING = re.compile(r"<(/?)h([1-6])\b")
 
 
 @bp.app_template_filter("when")
@@ -75,16 +73,6 @@ def _load_module(cohort: Cohort, module_slug: str) -> schedule.ModuleEntry:
     if entry is None:
         abort(404)
     return entry
-
-
-def _demote_headings(html: Markup, by: int = 1) -> Markup:
-    """Text that sits under a page's own headings: with `by` 1, its h1 becomes h2 and so on.
-
-    The HTML comes from markdown.render, cleaned against an allow-list, so its tags are plain.
-    """
-    return Markup(  # noqa: S704 - only heading tag names of sanitised HTML change
-        HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + by, 6)}", str(html))
-    )
 
 
 # Schedule ------------------------------------------------------------------------------------
@@ -223,7 +211,7 @@ def module(slug: str, module_slug: str):
         ).removesuffix("x")
         context = {
             "body": body,
-            "body_html": _demote_headings(markdown.render(body.text, link_base=link_base)),
+            "body_html": markdown.render(body.text, link_base=link_base, heading_offset=1),
             "fallback_notice": services.fallback_notice(body),
             "contents": [
                 (level + 1, ident, title)
@@ -235,7 +223,7 @@ def module(slug: str, module_slug: str):
                 (
                     a,
                     instructions,
-                    _demote_headings(markdown.render(instructions.text, link_base), 3),
+                    markdown.render(instructions.text, link_base, heading_offset=3),
                 )
                 for a in entry.assignments
                 for instructions in [services.localised_text(a.spec.instructions, locale)]

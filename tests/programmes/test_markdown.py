@@ -161,3 +161,12 @@ def test_inspect_finds_raw_html_and_every_link_with_its_line():
         ("html", "</b>", 5),
         ("image", "data:x", 5),
     ]
+
+
+def test_heading_offset_moves_headings_under_the_page_heading():
+    html = str(render("# Otsikko\n\n## Alaotsikko\n\n###### Pienin"))
+    moved = str(render("# Otsikko\n\n## Alaotsikko\n\n###### Pienin", heading_offset=1))
+    assert '<h1 id="otsikko">' in html
+    assert '<h2 id="otsikko">' in moved
+    assert '<h3 id="alaotsikko">' in moved
+    assert "<h6" in moved and "<h7" not in moved
