@@ -33,6 +33,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     app.config.update(settings)
     _configure_storage(app)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
     from academy.core import i18n, security
     from academy.core.db import render_migration_item
