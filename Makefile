@@ -40,7 +40,7 @@ translations: install
 	$(BIN)/pybabel -q compile -d academy/translations
 
 messages: install ## extract strings and update the fi/sv catalogues
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o academy/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k lazy_pgettext:1c,2 -o academy/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel -q update -i academy/translations/messages.pot -d academy/translations --no-fuzzy-matching --ignore-obsolete
 
 db: install

@@ -124,11 +124,13 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from academy.accounts.cli import register_commands as accounts_commands
     from academy.accounts.views import bp as accounts_bp
+    from academy.assignments.cli import register_commands as assignment_commands
     from academy.assignments.views import bp as assignments_bp
     from academy.cohorts.views import bp as cohorts_bp
     from academy.demo import register_commands as demo_commands
     from academy.learning.views import bp as learning_bp
     from academy.main.views import bp as main_bp
+    from academy.notifications.views import bp as notifications_bp
     from academy.organisations.views import bp as organisations_bp
     from academy.programmes.cli import register_commands as programme_commands
 
@@ -139,8 +141,10 @@ def _register_blueprints(app: Flask) -> None:
         cohorts_bp,
         learning_bp,
         assignments_bp,
+        notifications_bp,
     ):
         app.register_blueprint(blueprint)
     accounts_commands(app)
     programme_commands(app)
+    assignment_commands(app)
     demo_commands(app)

@@ -39,6 +39,10 @@ class ImportRefused(DomainError):
         self.errors = errors
 
 
+#: what the e-mail column may be called in a header row
+EMAIL_HEADERS = ("email", "e-mail", "sähköposti", "e-post")
+
+
 def read_csv(data: bytes | str) -> list[list[str]]:
     """Rows of a CSV file (comma or semicolon, UTF-8 or Windows-1252), without empty rows."""
     if isinstance(data, bytes):
@@ -75,7 +79,7 @@ def import_members(actor, cohort: Cohort, data: bytes | str) -> list[Membership]
     require_coordinator(actor)
     rows = read_csv(data)
     start = 1
-    if rows and rows[0] and rows[0][0].strip().lower() in ("email", "e-mail", "sähköposti"):
+    if rows and rows[0] and rows[0][0].strip().lower() in EMAIL_HEADERS:
         rows = rows[1:]
         start = 2
     numbered = [(n, row) for n, row in enumerate(rows, start) if any(row)]

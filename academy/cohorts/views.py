@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from academy.cohorts import enrolment, services
@@ -228,7 +229,10 @@ def import_members(slug: str):
             errors = error.errors
         else:
             db.session.commit()
-            flash(_("%(count)s people enrolled.", count=len(created)), "success")
+            flash(
+                ngettext("%(num)d person enrolled.", "%(num)d people enrolled.", len(created)),
+                "success",
+            )
             return redirect(url_for(".members", slug=cohort.slug))
     return render_template("cohorts/import.html", cohort=cohort, form=form, errors=errors)
 

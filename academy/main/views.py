@@ -20,7 +20,12 @@ def _navigation():
             return []
         return cohorts_for(current_user)
 
-    return {"nav_cohorts": nav_cohorts}
+    def is_cohort_staff(cohort) -> bool:
+        from academy.core.access import is_trainer_in
+
+        return is_trainer_in(current_user, cohort)
+
+    return {"nav_cohorts": nav_cohorts, "is_cohort_staff": is_cohort_staff}
 
 
 @bp.get("/")

@@ -187,12 +187,18 @@ class MoveResult:
 
 
 def _used_assignment_slugs(cohort) -> set[str]:
-    """Slugs of the assignments that already hold participants' work in this cohort.
+    """Slugs of the assignments that already hold participants' work in this cohort (a
+    submission, even a draft), so that `move_cohort` refuses to drop them."""
+    from academy.assignments.models import Submission
 
-    There are no submissions yet, so today nothing is in use; the assignments feature extends
-    this to the specs that have submissions, and `move_cohort` then refuses to drop them.
-    """
-    return set()
+    return set(
+        db.session.scalars(
+            sa.select(AssignmentSpec.slug)
+            .join(Submission, Submission.assignment_spec_id == AssignmentSpec.id)
+            .where(Submission.cohort_id == cohort.id)
+            .distinct()
+        )
+    )
 
 
 def _version_with_modules(version_id: int) -> ProgrammeVersion:
@@ -289,6 +295,17 @@ def move_cohort(actor, cohort, version: ProgrammeVersion) -> MoveResult:
             .values(module_id=new_id)
             .execution_options(synchronize_session=False)
         )
+    # Submissions (and extensions) follow their assignment by slug, as schedule items do.
+    from academy.assignments.models import Extension, Submission
+
+    for old_id, new_id in assignment_ids.items():
+        for model in (Submission, Extension):
+            db.session.execute(
+                sa.update(model)
+                .where(model.cohort_id == cohort.id, model.assignment_spec_id == old_id)
+                .values(assignment_spec_id=new_id)
+                .execution_options(synchronize_session=False)
+            )
     items = db.session.scalars(sa.select(ScheduleItem).where(ScheduleItem.cohort_id == cohort.id))
     for item in items:
         if item.module_id is not None:
