@@ -533,3 +533,20 @@ def test_zip_is_for_the_cohorts_trainers_only(course, make, login, client):
     login(other_trainer)
     url = f"/cohorts/grading-cohort/grading/{course.team[0].slug}/download.zip"
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["assignment", "submission"])
+def test_participant_sees_released_rubric_levels_beside_the_work(page, course, login, client):
+    work, first = _submitted(course)
+    build.assessment(work, first, course.trainer, scores={"analysis": "exemplary"}, released=True)
+    login(course.cecilia)
+    spec = course.individual[0]
+    url = (
+        f"/cohorts/{course.cohort.slug}/assignments/{spec.slug}"
+        if page == "assignment"
+        else f"/cohorts/{course.cohort.slug}/submissions/{work.id}"
+    )
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Analysis (en)" in html and "Exemplary (en)" in html
