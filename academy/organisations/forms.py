@@ -7,8 +7,9 @@ from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from academy.core.forms import Form
+from academy.core.i18n import current_locale
 from academy.organisations.models import KIND_LABELS, OrganisationKind
-from academy.organisations.services import NATIONWIDE, REGIONS
+from academy.organisations.services import NATIONWIDE, REGIONS, region_label
 
 
 def kind_choices() -> list[SelectChoice]:
@@ -23,7 +24,7 @@ def region_choices(current: str = "") -> list[SelectChoice]:
     """The regions, "nationwide" and, if the stored value is something else, that value."""
     choices = [
         SelectChoice("", _l("Not given")),
-        *(SelectChoice(region) for region in REGIONS),
+        *(SelectChoice(region, region_label(region, current_locale())) for region in REGIONS),
         SelectChoice(NATIONWIDE, _l("Nationwide")),
     ]
     if current and current not in REGIONS and current != NATIONWIDE:

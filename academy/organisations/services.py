@@ -38,6 +38,49 @@ REGIONS = (
 #: stored value for a unit that works across the whole country
 NATIONWIDE = "nationwide"
 
+#: regions by their Swedish names (proper nouns, so not in the message catalogues); English
+#: uses the Finnish names but for the two with established English ones
+REGION_NAMES = {
+    "sv": dict(
+        zip(
+            REGIONS,
+            (
+                "Nyland",
+                "Egentliga Finland",
+                "Satakunta",
+                "Egentliga Tavastland",
+                "Birkaland",
+                "Päijänne-Tavastland",
+                "Kymmenedalen",
+                "Södra Karelen",
+                "Södra Savolax",
+                "Norra Savolax",
+                "Norra Karelen",
+                "Mellersta Finland",
+                "Södra Österbotten",
+                "Österbotten",
+                "Mellersta Österbotten",
+                "Norra Österbotten",
+                "Kajanaland",
+                "Lappland",
+                "Åland",
+            ),
+            strict=True,
+        )
+    ),
+    "en": {"Lappi": "Lapland", "Ahvenanmaa": "Åland"},
+}
+
+
+def region_label(region: str | None, locale: str) -> str:
+    """A stored region as the reader says it; "nationwide" translated."""
+    if not region:
+        return ""
+    if region == NATIONWIDE:
+        return str(_l("Nationwide"))
+    return REGION_NAMES.get(locale, {}).get(region, region)
+
+
 PER_PAGE = 25
 
 

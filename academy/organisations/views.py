@@ -8,12 +8,19 @@ from flask_login import current_user
 
 from academy.core.access import coordinator_required
 from academy.core.errors import DomainError, apply_to_form
+from academy.core.i18n import current_locale
 from academy.extensions import db
 from academy.organisations import services
 from academy.organisations.forms import OrganisationForm, OrganisationSearchForm
 from academy.organisations.models import Organisation, OrganisationKind
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
+
+
+@bp.app_template_filter("region")
+def _region(region: str | None) -> str:
+    """A stored region in the reader's language."""
+    return services.region_label(region, current_locale())
 
 
 def _load(organisation_id: int) -> Organisation:

@@ -161,3 +161,13 @@ def test_organisation_detail_runs_a_constant_number_of_queries(make, login, clie
         return counter.count
 
     assert queries(2) == queries(20)
+
+
+def test_regions_are_named_in_the_readers_language(make, login, client):
+    make.organisation(name="Turun kaupunki", region="Varsinais-Suomi")
+    coordinator = make.coordinator(locale="sv")
+    login(coordinator)
+    html = client.get("/organisations/").get_data(as_text=True)
+    assert "Egentliga Finland" in html
+    form = client.get("/organisations/new").get_data(as_text=True)
+    assert '<option value="Uusimaa">Nyland</option>' in form
