@@ -19,7 +19,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 
 from academy.assignments.files import ACCEPT, Upload
 from academy.assignments.services import MAX_TEXT_LENGTH
@@ -53,13 +60,21 @@ class Revision(_TextOnly, IntegerField):
     """The draft revision the editor started from."""
 
 
+class Posted:
+    """The field must be in the request, though it may be empty: a post without the text (or
+    with a file in its place) is refused instead of saving an empty draft over the work."""
+
+    field_flags = {}
+
+    def __call__(self, form, field):
+        if not field.raw_data:
+            raise StopValidation(field.gettext("This field is required."))
+
+
 class DraftForm(FlaskForm):
     """The draft editor: Markdown text, the revision it is based on, save or submit."""
 
-    text = TextArea(
-        _l("Your answer"),
-        validators=[Optional(strip_whitespace=False), Length(max=MAX_TEXT_LENGTH)],
-    )
+    text = TextArea(_l("Your answer"), validators=[Posted(), Length(max=MAX_TEXT_LENGTH)])
     revision = Revision(
         validators=[InputRequired(), NumberRange(min=0, max=MAX_REVISION)],
         widget=HiddenField.widget,

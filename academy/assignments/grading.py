@@ -353,11 +353,16 @@ def latest_version(submission: Submission) -> SubmissionVersion | None:
 
 
 def assessment_of(version: SubmissionVersion) -> Assessment | None:
-    """The assessment of one version, with its files, or None."""
+    """The assessment of one version, with its files, or None.
+
+    Read afresh, not from the session: a page loads the assessment before its form is saved,
+    and another trainer may have released it in between (`_check_version` holds the lock).
+    """
     return db.session.scalar(
         sa.select(Assessment)
         .where(Assessment.version_id == version.id)
         .options(orm.selectinload(Assessment.files).joinedload(FeedbackFile.stored_file))
+        .execution_options(populate_existing=True)
     )
 
 
@@ -534,16 +539,7 @@ def release(actor, assessment: Assessment) -> Assessment:
 
     The e-mail and the notification say only that feedback is available, never the grade.
     """
-    submission = db.session.get(Submission, assessment.submission_id)
-    cohort = db.session.get(Cohort, submission.cohort_id)
-    _require_trainer(actor, cohort)
-    if assessment.released_at is not None:
-        raise DomainError(_l("This assessment has already been released."))
-    spec = db.session.get(AssignmentSpec, submission.assignment_spec_id)
-    _check_complete(spec.rubric, assessment.scores, assessment.outcome)
-    latest = latest_version(submission)
-    if latest is None or latest.id != assessment.version_id:
-        raise DomainError(_l("A newer version has been submitted; assess that one instead."))
+    submission, cohort, spec = _check_releasable(actor, assessment)
     assessment.released_at = utcnow()
     submission.status = STATUS_OF_OUTCOME[assessment.outcome]
     files = db.session.scalars(
@@ -555,6 +551,30 @@ def release(actor, assessment: Assessment) -> Assessment:
     return assessment
 
 
+def _check_releasable(actor, assessment: Assessment):
+    """(submission, cohort, spec) when the actor may release this assessment now; else a
+    DomainError, before anything is changed or anybody is told."""
+    submission = db.session.get(Submission, assessment.submission_id)
+    cohort = db.session.get(Cohort, submission.cohort_id)
+    _require_trainer(actor, cohort)
+    # the row as it is now, locked (PostgreSQL): two trainers releasing at once release once
+    released_at = db.session.scalar(
+        sa.select(Assessment.released_at).where(Assessment.id == assessment.id).with_for_update()
+    )
+    if assessment.released_at is not None or released_at is not None:
+        raise DomainError(_l("This assessment has already been released."))
+    spec = db.session.get(AssignmentSpec, submission.assignment_spec_id)
+    _check_complete(spec.rubric, assessment.scores, assessment.outcome)
+    latest = latest_version(submission)
+    if latest is None or latest.id != assessment.version_id:
+        raise DomainError(_l("A newer version has been submitted; assess that one instead."))
+    return submission, cohort, spec
+
+
+#: the largest id a row can have; larger ones in a form are unknown (the database would raise)
+MAX_ID = 2**63 - 1
+
+
 def release_many(actor, cohort: Cohort, assessment_ids: list[int]) -> list[Assessment]:
     """Release several draft assessments of one cohort: all of them, or none.
 
@@ -564,19 +584,24 @@ def release_many(actor, cohort: Cohort, assessment_ids: list[int]) -> list[Asses
     wanted = {int(i) for i in assessment_ids}
     if not wanted:
         raise DomainError(_l("Choose the assessments to release."))
+    if any(not 0 < i <= MAX_ID for i in wanted):
+        raise DomainError(_l("Some of the chosen assessments were not found in this cohort."))
     assessments = db.session.scalars(
         sa.select(Assessment)
         .join(Submission, Submission.id == Assessment.submission_id)
         .where(Assessment.id.in_(wanted), Submission.cohort_id == cohort.id)
         .order_by(Assessment.id)
+        .with_for_update(of=Assessment)
+        .execution_options(populate_existing=True)
     ).all()
     if len(assessments) != len(wanted):
         raise DomainError(_l("Some of the chosen assessments were not found in this cohort."))
-    released = []
-    for assessment in assessments:
-        if assessment.released_at is None:
-            released.append(release(actor, assessment))
-    return released
+    pending = [a for a in assessments if a.released_at is None]
+    # Every one is checked before the first is released: releasing e-mails its authors at
+    # once, and a later refusal must not leave people told of feedback they cannot see.
+    for assessment in pending:
+        _check_releasable(actor, assessment)
+    return [release(actor, assessment) for assessment in pending]
 
 
 def authors_of(submission: Submission, cohort: Cohort) -> list[User]:

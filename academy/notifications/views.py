@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -12,6 +12,18 @@ from academy.extensions import db
 from academy.notifications import services
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+#: the largest row id a database can hold; a larger one in a URL is simply not found
+MAX_ID = 2**63 - 1
+#: no one has this many pages of notifications; a larger page number is not found
+MAX_PAGE = 100_000
+
+
+@bp.url_value_preprocessor
+def _refuse_impossible_ids(_endpoint, values) -> None:
+    notification_id = (values or {}).get("notification_id")
+    if notification_id is not None and not 0 < notification_id <= MAX_ID:
+        abort(404)
 
 
 @bp.app_context_processor
@@ -31,8 +43,12 @@ def _load(notification_id: int):
 @login_required
 def index():
     """The signed-in person's notifications, newest first, unread ones marked."""
+    page_number = request.args.get("page", 1, type=int)
+    if not 1 <= page_number <= MAX_PAGE:
+        abort(404)
     page = db.paginate(
         services.notifications_query(current_user),
+        page=page_number,
         per_page=services.PER_PAGE,
         max_per_page=services.PER_PAGE,
     )

@@ -177,10 +177,11 @@ CASES = [
     Case("GET", SUBMISSION + "/files/{draft_file_id}", PARTICIPANT),
     # Another organisation's participant's work: the cohort's staff only.
     Case("GET", OTHER, cohort_staff()),
+    # A team's draft file: only the team's members; drafts are private, also from the staff.
     Case(
         "GET",
         "/cohorts/{cohort_slug}/submissions/{team_submission_id}/files/{draft_file_id}",
-        cohort_members(),
+        PARTICIPANT | {"participant": 200},
     ),
     Case("GET", INDIVIDUAL + "/extensions", cohort_staff()),
     Case("POST", INDIVIDUAL + "/extensions", cohort_staff(422), {"reason": "Sairaus"}),

@@ -293,9 +293,10 @@ def feedback_file(slug: str, submission_id: int, file_id: int):
     if found is None:
         abort(404)
     stored = found.stored_file
-    return _attachment(
-        storage.path_of(stored.sha256), found.filename, file_checks.served_type(stored.content_type)
-    )
+    path = storage.path_of(stored.sha256)
+    if not path.is_file():
+        abort(404)
+    return _attachment(path, found.filename, file_checks.served_type(stored.content_type))
 
 
 def _chunks(path: Path, remove: bool = False):

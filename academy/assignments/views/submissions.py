@@ -26,7 +26,12 @@ from sqlalchemy import orm
 
 from academy.accounts.models import User
 from academy.assignments import files, services
-from academy.assignments.access import EDITABLE, can_view_submission, own_submissions_filter
+from academy.assignments.access import (
+    EDITABLE,
+    can_view_submission,
+    is_author,
+    own_submissions_filter,
+)
 from academy.assignments.forms import ActionForm, DraftForm, ExtensionForm, UploadForm
 from academy.assignments.models import (
     Assessment,
@@ -510,15 +515,18 @@ def submission(slug: str, submission_id: int):
 @bp.get("/cohorts/<slug>/submissions/<int:submission_id>/files/<int:file_id>")
 @login_required
 def download(slug: str, submission_id: int, file_id: int):
-    """A file of a submission (its draft or a version), as an attachment, for those who may
-    see the submission."""
-    _cohort, found = _load_submission(slug, submission_id)
+    """A file of a submission's version, as an attachment, for those who may see the
+    submission; a file of the draft only for its authors."""
+    cohort, found = _load_submission(slug, submission_id)
     row = db.session.scalar(
         sa.select(SubmissionFile)
         .where(SubmissionFile.id == file_id, SubmissionFile.submission_id == found.id)
         .options(orm.joinedload(SubmissionFile.stored_file), orm.raiseload("*"))
     )
     if row is None:
+        abort(404)
+    # A draft is private to its authors: trainers and coordinators see submitted versions only.
+    if row.version_id is None and not is_author(membership_in(current_user, cohort.id), found):
         abort(404)
     path = storage.path_of(row.stored_file.sha256)
     if not path.is_file():
