@@ -531,13 +531,28 @@ def grant_extension(
         organisation_id=owner.get("organisation_id"),
     )
     before = _extension_record(extension) if extension else {}
+    fields = {"due_at": due_at, "cut_off_at": cut_off_at, "reason": reason}
     if extension is None:
-        extension = Extension(cohort_id=cohort.id, assignment_spec_id=spec.id, **owner)
-        db.session.add(extension)
-    extension.due_at = due_at
-    extension.cut_off_at = cut_off_at
-    extension.reason = reason
-    extension.granted_by_id = actor.id
+        extension = Extension(
+            cohort_id=cohort.id,
+            assignment_spec_id=spec.id,
+            granted_by_id=actor.id,
+            **owner,
+            **fields,
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(extension)
+        except sa.exc.IntegrityError:
+            # another trainer granted one for the same person or team at the same moment
+            raise DomainError(
+                _l("An extension was granted at the same moment. Reload the page and try again."),
+                "due_at",
+            ) from None
+    else:
+        for name, value in fields.items():
+            setattr(extension, name, value)
+        extension.granted_by_id = actor.id
     db.session.flush()
     audit.record(actor, "extension.granted", extension, before, _extension_record(extension))
     db.session.flush()

@@ -314,3 +314,20 @@ def test_cli_and_services_share_the_deadline(make, course):
         services.add_files(user, submission, [upload()], now=late)
     with pytest.raises(DomainError):
         services.save_draft(user, submission, "x", submission.draft_revision, now=late)
+
+
+def test_an_extension_granted_at_the_same_moment_is_refused_clearly(make, course, monkeypatch):
+    coordinator, trainer = make.coordinator(), make.trainer(course.cohort)
+    anna = make.participant(course.cohort)
+    services.grant_extension(
+        coordinator, course.cohort, course.individual, user=anna, due_at=at(2), cut_off_at=at(4)
+    )
+    # the second grant looked before the first was written, so it finds none and inserts
+    monkeypatch.setattr(services, "_extension", lambda *args, **kwargs: None)
+    with pytest.raises(DomainError, match="same moment"):
+        services.grant_extension(
+            trainer, course.cohort, course.individual, user=anna, due_at=at(3), cut_off_at=at(5)
+        )
+    extensions = db.session.scalars(sa.select(Extension)).all()
+    assert len(extensions) == 1
+    assert extensions[0].granted_by_id == coordinator.id
