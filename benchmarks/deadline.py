@@ -21,7 +21,6 @@ import argparse
 import http.cookiejar
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from common import free_port, prepare_database, wait_until_up
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PASSWORD = "benchmark password 2026"  # noqa: S105 - a throw-away local database
@@ -46,45 +47,11 @@ POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1/academy_bench"
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def business_id(n: int) -> str:
     """A valid Y-tunnus built from a running number."""
-    base = 1_000_000 + n * 7
-    while True:
-        digits = f"{base:07d}"
-        rest = sum(int(d) * w for d, w in zip(digits, (7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
-        if rest != 1:
-            return f"{digits}-{0 if rest == 0 else 11 - rest}"
-        base += 1
+    from academy.organisations.services import invented_business_id
 
-
-def prepare_database(env: dict) -> None:
-    """`academy db upgrade`; without migrations, the tables straight from the models."""
-    result = subprocess.run(
-        [str(BIN / "academy"), "db", "upgrade"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    print(f"  academy db upgrade: exit {result.returncode}", file=sys.stderr)
-    import sqlalchemy as sa
-
-    from academy import create_app
-    from academy.extensions import db
-
-    app = create_app()
-    with app.app_context():
-        if "submission_versions" not in sa.inspect(db.engine).get_table_names():
-            print("  creating the tables from the models", file=sys.stderr)
-            db.create_all()
-        db.engine.dispose()
+    return invented_business_id(1_000_000 + n * 7)
 
 
 def seed(participants: int) -> None:
@@ -302,20 +269,6 @@ def _token(page: bytes) -> str:
         rb'value="([^"]+)"[^>]*name="csrf_token"', page
     )
     return found.group(1).decode()
-
-
-def wait_until_up(base: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("gunicorn exited")
-        try:
-            with urllib.request.urlopen(base + "/login", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start")
 
 
 def run(db_name: str, env: dict, participants: int) -> dict:

@@ -18,7 +18,6 @@ import argparse
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,8 @@ import urllib.parse
 import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
+
+from common import free_port, prepare_database, wait_until_up
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -103,46 +104,11 @@ tavoitteita, niiden vaikutukset – päästöt, työllisyys, innovaatiot – tul
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def business_id(n: int) -> str:
-    """A valid Y-tunnus built from a running number (bases whose check digit would be 1 skipped)."""
-    base = 1_000_000 + n * 7
-    while True:
-        digits = f"{base:07d}"
-        rest = sum(int(d) * w for d, w in zip(digits, (7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
-        if rest != 1:
-            return f"{digits}-{0 if rest == 0 else 11 - rest}"
-        base += 1
+    """A valid Y-tunnus built from a running number."""
+    from academy.organisations.services import invented_business_id
 
-
-def prepare_database(env: dict) -> None:
-    """`academy db upgrade`; when there are no migrations yet, create the tables directly."""
-    result = subprocess.run(
-        [str(BIN / "academy"), "db", "upgrade"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    print(f"academy db upgrade: exit {result.returncode}", file=sys.stderr)
-
-    from academy import create_app
-    from academy.extensions import db
-
-    app = create_app()
-    with app.app_context():
-        import sqlalchemy as sa
-
-        if "users" not in sa.inspect(db.engine).get_table_names():
-            print("no migrations yet: creating the tables from the models", file=sys.stderr)
-            db.create_all()
-        db.engine.dispose()
+    return invented_business_id(1_000_000 + n * 7)
 
 
 def seed() -> None:
@@ -325,20 +291,6 @@ def measure(browser: Browser, path: str, requests: int, threads: int) -> float:
     if errors:
         raise RuntimeError(errors[:3])
     return per_thread * threads / elapsed
-
-
-def wait_until_up(base: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("gunicorn exited")
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn did not start")
 
 
 def main() -> None:

@@ -72,6 +72,17 @@ REGION_NAMES = {
 }
 
 
+def invented_business_id(base: int) -> str:
+    """A valid Y-tunnus for demo and test data: the first seven-digit base from `base` on that
+    has a check digit (python-stdnum decides; some bases have none)."""
+    while True:
+        digits = f"{base:07d}"
+        for check in "0123456789":
+            if ytunnus.is_valid(f"{digits}-{check}"):
+                return f"{digits}-{check}"
+        base += 1
+
+
 def region_label(region: str | None, locale: str) -> str:
     """A stored region as the reader says it; "nationwide" translated."""
     if not region:
