@@ -225,3 +225,82 @@ def inspect(text: str) -> list[Finding]:
         elif token.type == "inline":
             findings.extend(_inline_findings(token))
     return findings
+
+
+@dataclass(frozen=True)
+class Block:
+    """A top-level block of a Markdown text, as far as its structure goes (not its words)."""
+
+    #: "heading", "bullets", "numbers", "checklist", "table", "quote", "code" or "rule"
+    kind: str
+    #: what must match in a translation: heading level, item count, rows × columns
+    shape: tuple[int, ...]
+    #: line in the text, counted from 0
+    line: int
+
+    def describe(self) -> str:
+        """The block in an author's words, e.g. "a level-2 heading" or "a table of 4 × 3"."""
+        if self.kind == "heading":
+            return f"a level-{self.shape[0]} heading"
+        if self.kind in ("bullets", "numbers", "checklist"):
+            noun = {"bullets": "bulleted list", "numbers": "numbered list"}.get(
+                self.kind, "checklist"
+            )
+            return f"a {noun} of {self.shape[0]} item{'' if self.shape[0] == 1 else 's'}"
+        if self.kind == "table":
+            return f"a table of {self.shape[0]} rows × {self.shape[1]} columns"
+        return {"quote": "a block quote", "code": "a code block", "rule": "a horizontal rule"}[
+            self.kind
+        ]
+
+
+_CHECKBOX = re.compile(r"^\[[ xX]\]\s")
+
+
+def outline(text: str) -> list[Block]:
+    """The top-level headings, lists, tables, quotes and code blocks of a text, in order.
+
+    Paragraphs are left out: a translation may split or join sentences, but it keeps the
+    sections, checklists, tables and examples of the text it translates.
+    """
+    tokens = _inspector().parse(text, {})
+    blocks: list[Block] = []
+    for index, token in enumerate(tokens):
+        if token.level != 0 or token.nesting == -1:
+            continue
+        line = token.map[0] if token.map else 0
+        if token.type == "heading_open":
+            blocks.append(Block("heading", (int(token.tag[1]),), line))
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            items = [
+                tokens[i + 2].content if i + 2 < len(tokens) else ""
+                for i in range(index + 1, _close(tokens, index))
+                if tokens[i].type == "list_item_open" and tokens[i].level == 1
+            ]
+            if items and all(_CHECKBOX.match(item) for item in items):
+                kind = "checklist"
+            else:
+                kind = "bullets" if token.type == "bullet_list_open" else "numbers"
+            blocks.append(Block(kind, (len(items),), line))
+        elif token.type == "table_open":
+            end = _close(tokens, index)
+            rows = [t for t in tokens[index:end] if t.type == "tr_open"]
+            columns = sum(1 for t in tokens[index:end] if t.type == "th_open")
+            blocks.append(Block("table", (len(rows), columns), line))
+        elif token.type == "blockquote_open":
+            blocks.append(Block("quote", (), line))
+        elif token.type in ("fence", "code_block"):
+            blocks.append(Block("code", (), line))
+        elif token.type == "hr":
+            blocks.append(Block("rule", (), line))
+    return blocks
+
+
+def _close(tokens: list[Token], index: int) -> int:
+    """The index of the token that closes the block opened at `index`."""
+    depth = 0
+    for i in range(index, len(tokens)):
+        depth += tokens[i].nesting
+        if depth == 0:
+            return i
+    return len(tokens)

@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from sqlalchemy import orm
 
 from academy.extensions import db
-from academy.programmes.loader import Problem, validate
+from academy.programmes.loader import Problem, check
 from academy.programmes.models import Programme
 from academy.programmes.services import CurriculumInvalid, import_curriculum
 
@@ -32,15 +32,26 @@ def _print_problems(problems: list[Problem]) -> None:
 @curriculum.command("validate")
 @click.argument("path", type=_FOLDER)
 def validate_command(path: Path) -> None:
-    """Check a curriculum folder; print each problem as file:line: message."""
-    result, problems = validate(path)
+    """Check a curriculum folder; print each problem as file:line: message.
+
+    Warnings (texts not yet translated into a language declared partial) are printed as
+    file:line: warning: message and do not make the curriculum invalid.
+    """
+    report = check(path)
+    for problem in sorted(report.errors + report.warnings, key=lambda p: (p.file, p.line)):
+        click.echo(str(problem))
+    if report.warnings:
+        click.echo(f"{_count(len(report.warnings), 'warning')}.", err=True)
+    result = report.curriculum
     if result is None:
-        _print_problems(problems)
+        click.echo(f"{_count(len(report.errors), 'problem')} found.", err=True)
         raise SystemExit(1)
+    states = result.target_states.target_states if result.target_states else []
     click.echo(
         f"{result.slug}: valid — {_count(len(result.modules), 'module')}, "
         f"{_count(result.assignment_count, 'assignment')}, "
         f"{_count(len(result.attachments), 'attachment')}"
+        + (f", {_count(len(states), 'target state')}" if states else "")
     )
 
 

@@ -1,8 +1,11 @@
 """Read a curriculum folder, check it against curricula/README.md, and say where it is wrong.
 
-`validate(path)` returns the curriculum when it is valid, and otherwise the problems, each
-with the file and the real line it concerns: YAML node marks map a pydantic error location back
-to the line of the offending key, and Markdown token maps give the line in a body.
+`check(path)` reads a curriculum folder and returns a report: the curriculum when it is valid,
+the errors that make it invalid and the warnings that do not (a text not yet translated into a
+language the programme declares "partial"). Each carries the file and the real line it
+concerns: YAML node marks map a pydantic error location back to the line of the offending key,
+and Markdown token maps give the line in a body. `validate(path)` is the short form that
+callers use to import: the curriculum, or None and the errors.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from academy.core import markdown
-from academy.programmes import schema
+from academy.programmes import parity, schema
 
 #: file types that may be attached to modules, by extension
 ATTACHMENT_EXTENSIONS = frozenset(
@@ -33,6 +36,10 @@ _FORBIDDEN_SCHEMES = ("javascript", "vbscript", "data", "file")
 _ALLOWED_SCHEMES = ("http", "https", "mailto")
 
 
+#: the curriculum's data file of the national strategy's target states (optional)
+TARGET_STATES_FILE = "target-states.yaml"
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """Something wrong in a curriculum, where an author can find it."""
@@ -43,9 +50,16 @@ class Problem:
     line: int
     #: what is wrong
     message: str
+    #: "error" (the curriculum cannot be imported) or "warning" (it can)
+    severity: str = "error"
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == "warning"
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        marker = "warning: " if self.is_warning else ""
+        return f"{self.file}:{self.line}: {marker}{self.message}"
 
 
 @dataclass
@@ -61,6 +75,8 @@ class ModuleSource:
     front: schema.ModuleFrontMatter
     #: Markdown bodies by language; "fi" always present
     bodies: dict[str, str]
+    #: the line in its file where each body (as stored in `bodies`) starts
+    body_lines: dict[str, int] = field(default_factory=dict)
     #: attachment file names the module's texts link to
     attachments: set[str] = field(default_factory=set)
     #: the front matter's YAML nodes, to point at lines in cross-module checks
@@ -78,6 +94,10 @@ class Curriculum:
     attachments: dict[str, Path]
     #: sha256 over the relative paths and bytes of every file in the folder
     content_hash: str
+    #: target-states.yaml, when the curriculum has one
+    target_states: schema.TargetStates | None = None
+    #: texts that are not yet translated (languages declared "partial")
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def slug(self) -> str:
@@ -198,6 +218,11 @@ class _Checker:
     def add(self, rel: str, line: int, message: str) -> None:
         self.problems.append(Problem(f"{self.root.name}/{rel}", max(line, 1), message))
 
+    def warn(self, rel: str, line: int, message: str) -> None:
+        self.problems.append(
+            Problem(f"{self.root.name}/{rel}", max(line, 1), message, severity="warning")
+        )
+
     def load_yaml(self, rel: str, text: str, first_line: int) -> _Yaml | None:
         """Parse YAML, reporting a syntax error at the parser's line and duplicate keys."""
         try:
@@ -301,13 +326,35 @@ def _read_text(checker: _Checker, path: Path, rel: str) -> str | None:
         return None
 
 
+@dataclass
+class Report:
+    """What checking a curriculum folder found."""
+
+    #: the curriculum, when it has no errors
+    curriculum: Curriculum | None
+    #: problems that keep the curriculum from being imported, by file and line
+    errors: list[Problem]
+    #: problems that do not (texts not yet translated), by file and line
+    warnings: list[Problem]
+
+
 def validate(path: str | Path) -> tuple[Curriculum | None, list[Problem]]:
-    """Check a curriculum folder: the curriculum when valid, else None and every problem."""
+    """Check a curriculum folder: the curriculum when valid, else None and every error.
+
+    Warnings do not make a curriculum invalid; they are on `curriculum.warnings` (and in
+    `check(path)`, which also gives them for a curriculum that has errors).
+    """
+    report = check(path)
+    return report.curriculum, report.errors
+
+
+def check(path: str | Path) -> Report:
+    """Check a curriculum folder against curricula/README.md: errors and warnings."""
     root = Path(path).resolve()
     checker = _Checker(root)
     if not root.is_dir():
         checker.add("", 1, "not a folder")
-        return None, checker.problems
+        return Report(None, checker.problems, [])
 
     finnish: dict[str, Path] = {}
     translations: dict[tuple[str, str], Path] = {}
@@ -316,7 +363,7 @@ def validate(path: str | Path) -> tuple[Curriculum | None, list[Problem]]:
         parts = rel.split("/")
         if file.is_symlink():
             checker.add(rel, 1, "symbolic links are not allowed in a curriculum")
-        elif rel == "programme.yaml":
+        elif rel in ("programme.yaml", TARGET_STATES_FILE):
             pass
         elif len(parts) == 3 and parts[:2] == ["modules", "attachments"]:
             if file.suffix.lower() in ATTACHMENT_EXTENSIONS:
@@ -334,24 +381,44 @@ def validate(path: str | Path) -> tuple[Curriculum | None, list[Problem]]:
             checker.add(
                 rel,
                 1,
-                "unexpected file: a curriculum holds programme.yaml, modules/NN-slug.md "
-                "(+ .sv.md, .en.md) and modules/attachments/",
+                f"unexpected file: a curriculum holds programme.yaml, {TARGET_STATES_FILE}, "
+                "modules/NN-slug.md (+ .sv.md, .en.md) and modules/attachments/",
             )
 
     programme, order = _check_programme(checker, root, finnish)
     modules = _check_modules(checker, order, finnish, translations)
     _check_assignment_slugs(checker, modules)
+    languages = programme.languages if programme is not None else schema.Languages()
+    for module in modules:
+        parity.check_module(checker, module, languages)
+    target_states = _check_target_states(checker, root)
 
-    problems = sorted(checker.problems)
-    if problems or programme is None:
-        return None, problems
-    return Curriculum(
+    errors = sorted(p for p in checker.problems if not p.is_warning)
+    warnings = sorted(p for p in checker.problems if p.is_warning)
+    if errors or programme is None:
+        return Report(None, errors, warnings)
+    curriculum = Curriculum(
         root=root,
         programme=programme,
         modules=modules,
         attachments=dict(sorted(checker.attachments.items())),
         content_hash=content_hash(root),
-    ), []
+        target_states=target_states,
+        warnings=warnings,
+    )
+    return Report(curriculum, [], warnings)
+
+
+def _check_target_states(checker: _Checker, root: Path) -> schema.TargetStates | None:
+    """Check target-states.yaml when the curriculum has one."""
+    path = root / TARGET_STATES_FILE
+    if not path.is_file():
+        return None
+    text = _read_text(checker, path, TARGET_STATES_FILE)
+    document = checker.load_yaml(TARGET_STATES_FILE, text, 1) if text is not None else None
+    if document is None:
+        return None
+    return checker.model(TARGET_STATES_FILE, document, schema.TargetStates)
 
 
 def _check_programme(
@@ -430,9 +497,9 @@ def _check_modules(
         referenced = module.attachments if module else set()
         for lang in TRANSLATION_LANGUAGES:
             if (stem, lang) in translations:
-                body = _check_translation(checker, translations[(stem, lang)], referenced)
-                if body is not None and module is not None:
-                    module.bodies[lang] = body
+                read = _check_translation(checker, translations[(stem, lang)], referenced)
+                if read is not None and module is not None:
+                    module.bodies[lang], module.body_lines[lang] = read
         if module is not None:
             modules.append(module)
     for (stem, lang), path in sorted(translations.items()):
@@ -471,18 +538,29 @@ def _check_module(checker: _Checker, position: int, stem: str, path: Path) -> Mo
         for lang, instructions in schema.texts(assignment.instructions).items():
             line = document.text_line(("assignments", index, "instructions", lang))
             checker.markdown(rel, instructions, line, referenced)
+    stored, first_line = _stored_body(body, body_line)
     return ModuleSource(
         position=position,
         slug=stem[3:],
         file=rel,
         front=front,
-        bodies={"fi": body.strip("\n")},
+        bodies={"fi": stored},
+        body_lines={"fi": first_line},
         attachments=referenced,
         front_yaml=document,
     )
 
 
-def _check_translation(checker: _Checker, path: Path, referenced: set[str]) -> str | None:
+def _stored_body(text: str, first_line: int) -> tuple[str, int]:
+    """A body without its surrounding blank lines, and the file line where it now starts."""
+    stored = text.strip("\n")
+    skipped = len(text) - len(text.lstrip("\n"))
+    return stored, first_line + skipped
+
+
+def _check_translation(
+    checker: _Checker, path: Path, referenced: set[str]
+) -> tuple[str, int] | None:
     rel = f"modules/{path.name}"
     text = _read_text(checker, path, rel)
     if text is None:
@@ -494,7 +572,7 @@ def _check_translation(checker: _Checker, path: Path, referenced: set[str]) -> s
         checker.add(rel, 1, "the translation is empty")
         return None
     checker.markdown(rel, text, 1, referenced)
-    return text.strip("\n")
+    return _stored_body(text.lstrip("\ufeff"), 1)
 
 
 def _check_assignment_slugs(checker: _Checker, modules: list[ModuleSource]) -> None:

@@ -68,6 +68,12 @@ class ProgrammeVersion(db.Model):
     descriptions: orm.Mapped[dict[str, str]] = orm.mapped_column(sa.JSON, default=dict)
     #: the completion rule as written in programme.yaml
     completion_rule: orm.Mapped[dict[str, Any]] = orm.mapped_column(sa.JSON, default=dict)
+    #: target-states.yaml as data, empty when the curriculum has none:
+    #: {"source": {"titles": {lang: …}, "url": …},
+    #:  "states": [{"key", "position", "labels": {lang: …}, "statements": {lang: …}}, …]}
+    target_states: orm.Mapped[dict[str, Any]] = orm.mapped_column(
+        sa.JSON, default=dict, server_default="{}"
+    )
     #: when it was imported
     imported_at: orm.Mapped[datetime] = orm.mapped_column(UTCDateTime(), default=utcnow)
 
@@ -82,6 +88,13 @@ class ProgrammeVersion(db.Model):
 
     def title(self, locale: str) -> str:
         return localised(self.titles, locale)
+
+    def target_state(self, key: str) -> dict[str, Any] | None:
+        """The target state with this key, or None when the version has no such state."""
+        for state in (self.target_states or {}).get("states", []):
+            if state.get("key") == key:
+                return state
+        return None
 
 
 class Module(db.Model):

@@ -25,6 +25,8 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: "03-impact-goals": a module file's name without ".md"
 MODULE_FILE_PATTERN = re.compile(r"^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$")
 LANGUAGES = ("fi", "sv", "en")
+#: the languages a programme is translated into from Finnish, its source language
+TRANSLATIONS = ("sv", "en")
 
 
 def problem(message: str, at: tuple[str | int, ...] = ()) -> PydanticCustomError:
@@ -115,12 +117,26 @@ class Completion(Strict):
         raise PydanticCustomError("completion", "must be 'all' or a whole number of at least 1")
 
 
+class Languages(Strict):
+    """How complete each translation of the programme must be.
+
+    "complete": every module body, objective list, assignment instruction and rubric level
+    description that exists in Finnish must exist in this language too (an error otherwise).
+    "partial": a missing text is a warning, and readers see the Finnish text instead.
+    """
+
+    sv: Literal["complete", "partial"] = "partial"
+    en: Literal["complete", "partial"] = "partial"
+
+
 class Programme(Strict):
     """programme.yaml."""
 
     slug: Slug
     title: Localised
     description: Localised
+    #: the translations and how complete they must be; both "partial" when left out
+    languages: Languages = Languages()
     modules: Annotated[list[ModuleFile], Field(min_length=1)]
     completion: Completion
 
@@ -241,3 +257,51 @@ class ModuleFrontMatter(Strict):
     opens_after_days: Annotated[int, Field(ge=0)]
     objectives: Objectives
     assignments: Annotated[list[Assignment], Field(min_length=1)]
+
+
+class Source(Strict):
+    """A public document that data in the curriculum is taken from."""
+
+    title: Localised
+    url: Text
+
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, url: str) -> str:
+        if not re.match(r"^https://[^\s/]+\.[^\s]+$", url):
+            raise PydanticCustomError("url", "must be a web address starting with https://")
+        return url
+
+
+class TargetState(Strict):
+    """One target state (tahtotila) of the national procurement strategy Hankinta-Suomi."""
+
+    #: stable identifier that other data (impact goals) refers to, e.g. "strategic-management"
+    key: Slug
+    #: a short name for lists and charts, e.g. "Strategic management"
+    label: Localised
+    #: the strategy's own sentence
+    statement: Localised
+
+
+class TargetStates(Strict):
+    """target-states.yaml: the target states impact goals are tied to, in the strategy's order."""
+
+    source: Source
+    target_states: Annotated[list[TargetState], Field(min_length=1)]
+
+    @field_validator("target_states")
+    @classmethod
+    def _keys_and_labels_unique(cls, states: list[TargetState]) -> list[TargetState]:
+        keys: set[str] = set()
+        labels: dict[str, set[str]] = {lang: set() for lang in LANGUAGES}
+        for index, state in enumerate(states):
+            if state.key in keys:
+                raise problem(f"'{state.key}' is used twice", (index, "key"))
+            keys.add(state.key)
+            for lang in LANGUAGES:
+                label = getattr(state.label, lang)
+                if label in labels[lang]:
+                    raise problem(f"the label '{label}' is used twice", (index, "label", lang))
+                labels[lang].add(label)
+        return states

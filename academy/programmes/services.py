@@ -94,11 +94,30 @@ def import_curriculum(path: str | Path) -> ImportResult:
         titles=schema.texts(spec.title),
         descriptions=schema.texts(spec.description),
         completion_rule=spec.completion.model_dump(),
+        target_states=_target_states(curriculum.target_states),
         modules=[_module(source, stored) for source in curriculum.modules],
     )
     db.session.add(version)
     db.session.flush()
     return ImportResult(version, created=True)
+
+
+def _target_states(data: schema.TargetStates | None) -> dict:
+    """target-states.yaml as the plain data a version keeps (see ProgrammeVersion)."""
+    if data is None:
+        return {}
+    return {
+        "source": {"titles": schema.texts(data.source.title), "url": data.source.url},
+        "states": [
+            {
+                "key": state.key,
+                "position": position,
+                "labels": schema.texts(state.label),
+                "statements": schema.texts(state.statement),
+            }
+            for position, state in enumerate(data.target_states, start=1)
+        ],
+    }
 
 
 def _store_attachments(curriculum: Curriculum) -> dict[str, str]:

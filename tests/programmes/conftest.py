@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 VALID = Path(__file__).parent / "data" / "valid" / "test-academy"
+#: a one-module curriculum translated in full, declaring Swedish and English complete
+PARITY = Path(__file__).parent / "data" / "valid" / "parity-academy"
 
 
 class CurriculumCopy:
@@ -46,4 +48,12 @@ def curriculum(tmp_path) -> CurriculumCopy:
     """A fresh copy of tests/programmes/data/valid/test-academy in a temporary folder."""
     root = tmp_path / "test-academy"
     shutil.copytree(VALID, root)
+    return CurriculumCopy(root)
+
+
+@pytest.fixture
+def trilingual(tmp_path) -> CurriculumCopy:
+    """A fresh copy of tests/programmes/data/valid/parity-academy in a temporary folder."""
+    root = tmp_path / "parity-academy"
+    shutil.copytree(PARITY, root)
     return CurriculumCopy(root)

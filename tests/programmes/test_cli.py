@@ -18,11 +18,44 @@ def count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
-def test_validate_prints_a_summary_for_a_valid_curriculum(app, curriculum):
+def test_validate_prints_a_summary_for_a_valid_curriculum(app, trilingual):
+    result = run(app, "validate", str(trilingual.root))
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "parity-academy: valid — 1 module, 1 assignment, 1 attachment, 2 target states\n"
+    )
+    assert result.stderr == ""
+
+
+def test_validate_prints_warnings_and_still_passes(app, curriculum):
+    """The test curriculum declares no languages: both are partial, and its untranslated texts
+    are warnings."""
     result = run(app, "validate", str(curriculum.root))
 
     assert result.exit_code == 0, result.output
-    assert result.stdout == ("test-academy: valid — 2 modules, 3 assignments, 1 attachment\n")
+    *warnings, summary = result.stdout.splitlines()
+    assert summary == "test-academy: valid — 2 modules, 3 assignments, 1 attachment"
+    assert (
+        f"test-academy/{M2}:{curriculum.line_of(M2, '# Vaikuttavuus')}: warning: no Swedish "
+        "body: modules/02-impact-goals.sv.md is missing"
+    ) in warnings
+    assert all(": warning: " in line for line in warnings)
+    assert f"{len(warnings)} warnings." in result.stderr
+
+
+def test_validate_fails_on_a_text_missing_in_a_complete_language(app, trilingual):
+    trilingual.file("modules/01-goals.en.md").unlink()
+
+    result = run(app, "validate", str(trilingual.root))
+
+    assert result.exit_code == 1
+    line = trilingual.line_of("modules/01-goals.md", "# Tavoitteet")
+    assert result.stdout == (
+        f"parity-academy/modules/01-goals.md:{line}: no English body: "
+        "modules/01-goals.en.md is missing\n"
+    )
+    assert "1 problem found." in result.stderr
 
 
 def test_validate_prints_each_problem_and_fails(app, curriculum):
@@ -34,7 +67,8 @@ def test_validate_prints_each_problem_and_fails(app, curriculum):
     result = run(app, "validate", str(curriculum.root))
 
     assert result.exit_code == 1
-    assert result.stdout.splitlines() == [
+    errors = [line for line in result.stdout.splitlines() if ": warning: " not in line]
+    assert errors == [
         f"test-academy/{M2}:{slug_line}: assignment slug 'maturity-baseline' is used twice in "
         "the programme (also in modules/01-kick-off.md)",
         f"test-academy/{M2}:{link_line}: javascript: URLs are not allowed: javascript:alert(1)",

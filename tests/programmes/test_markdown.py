@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 import pytest
 from markupsafe import Markup
 
+from academy.core import markdown
 from academy.core.markdown import inspect, render, slugify, toc
 
 
@@ -170,3 +171,39 @@ def test_heading_offset_moves_headings_under_the_page_heading():
     assert '<h2 id="otsikko">' in moved
     assert '<h3 id="alaotsikko">' in moved
     assert "<h6" in moved and "<h7" not in moved
+
+
+# --- outline (the structure translations must keep) --------------------------------------
+
+
+def test_outline_lists_headings_lists_tables_and_quotes_with_their_shape():
+    text = (
+        "# Otsikko\n\nKappale.\n\n## Osa\n\n- yksi\n- kaksi\n\n1. a\n2. b\n3. c\n\n"
+        "- [ ] tehty\n- [x] tekemättä\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n| 3 | 4 |\n\n"
+        "> **Pohdittavaksi:** miksi?\n\n---\n"
+    )
+
+    blocks = markdown.outline(text)
+
+    assert [(b.kind, b.shape, b.line) for b in blocks] == [
+        ("heading", (1,), 0),
+        ("heading", (2,), 4),
+        ("bullets", (2,), 6),
+        ("numbers", (3,), 9),
+        ("checklist", (2,), 13),
+        ("table", (3, 2), 16),
+        ("quote", (), 21),
+        ("rule", (), 23),
+    ]
+    assert [b.describe() for b in blocks[2:6]] == [
+        "a bulleted list of 2 items",
+        "a numbered list of 3 items",
+        "a checklist of 2 items",
+        "a table of 3 rows × 2 columns",
+    ]
+
+
+def test_outline_counts_top_level_items_only_and_ignores_paragraphs():
+    text = "Yksi kappale.\n\nToinen.\n\n- a\n  - a1\n  - a2\n- b\n"
+
+    assert [(b.kind, b.shape) for b in markdown.outline(text)] == [("bullets", (2,))]
