@@ -295,3 +295,33 @@ def test_staff_see_the_assignment_without_an_editor(make, login, client, course,
     login(user)
     html = client.get(_page(course)).get_data(as_text=True)
     assert "Kirjoita." in html and 'name="text"' not in html and "Extensions" in html
+
+
+def test_instructions_link_to_the_modules_files_in_the_readers_language(
+    make, login, client, course
+):
+    """Relative links in instructions ("attachments/x.csv") reach the module's files, not a 404
+    under the assignment's own address."""
+    from academy.core.storage import store_file
+    from academy.programmes.models import Module
+
+    module = db.session.get(Module, course.individual.module_id)
+    module.attachments = {
+        "pohja.csv": store_file(b"\xef\xbb\xbftunnus;v\xc3\xa4itt\xc3\xa4m\xc3\xa4\n"),
+        "pohja.sv.csv": store_file(b"\xef\xbb\xbfid;p\xc3\xa5st\xc3\xa5ende\n"),
+    }
+    course.individual.instructions = {
+        "fi": "Lataa [pohja](attachments/pohja.csv).",
+        "sv": "Ladda ner [mallen](attachments/pohja.sv.csv).",
+    }
+    db.session.commit()
+    login(make.participant(course.cohort, user=make.user(locale="sv")))
+
+    html = client.get(_page(course)).get_data(as_text=True)
+
+    href = f"/cohorts/{course.cohort.slug}/modules/{module.slug}/attachments/pohja.sv.csv"
+    assert f'<a href="{href}" rel="noopener noreferrer">mallen</a>' in html
+    download = client.get(href)
+    assert download.status_code == 200
+    assert download.data.startswith(b"\xef\xbb\xbfid;p")
+    assert download.headers["Content-Disposition"] == "attachment; filename=pohja.sv.csv"

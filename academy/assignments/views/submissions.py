@@ -311,14 +311,19 @@ def _render_assignment(
         draft_form.revision.data = conflict.revision
         draft_form.revision.raw_data = None
     instructions = localised_text(spec.instructions, locale)
+    # loaded afresh: after a rollback the eager-loaded module is gone with the session state
+    module = db.session.get(Module, spec.module_id)
+    # Instructions link to their module's files ("attachments/x.csv"), served by the module.
+    link_base = url_for(
+        "learning.attachment", slug=cohort.slug, module_slug=module.slug, name="x"
+    ).removesuffix("x")
     return render_template(
         "assignments/submission.html",
         cohort=cohort,
         spec=spec,
-        # loaded afresh: after a rollback the eager-loaded module is gone with the session state
-        module=db.session.get(Module, spec.module_id),
+        module=module,
         instructions=instructions,
-        instructions_html=markdown.render(instructions.text, heading_offset=2),
+        instructions_html=markdown.render(instructions.text, link_base, heading_offset=2),
         rubric=_rubric(spec, locale),
         dates=dates,
         now=now,
