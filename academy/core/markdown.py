@@ -45,6 +45,7 @@ ALLOWED_TAGS = {
         "br",
         "img",
         "span",
+        "div",
     ],
 }
 #: attributes per tag; `class` is handled by ALLOWED_CLASSES
@@ -53,9 +54,11 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
     "ol": {"start"},
+    # the scroll container `render` puts around each table (see _wrap_tables)
+    "div": {"tabindex", "role", "aria-label"},
 }
 #: the only classes that survive, and only on these tags
-ALLOWED_CLASSES = {"a": {"external"}, "span": {"visually-hidden"}}
+ALLOWED_CLASSES = {"a": {"external"}, "span": {"visually-hidden"}, "div": {"table-scroll"}}
 #: link and image schemes; relative URLs are kept as they are
 URL_SCHEMES = {"http", "https", "mailto"}
 #: relative links to attachments start with this
@@ -144,6 +147,27 @@ def _rewrite_inline(inline: Token, link_base: str | None) -> None:
     inline.children = children
 
 
+def _wrap_tables(tokens: list[Token]) -> list[Token]:
+    """Put each table in a container that scrolls sideways when the table is wider than the
+    screen, instead of widening the page; it takes keyboard focus so that it can be scrolled
+    without a mouse, and is named for screen readers."""
+    label = gettext("Table") if has_request_context() else "Table"
+    opening = Token("html_block", "", 0)
+    opening.content = (
+        f'<div class="table-scroll" tabindex="0" role="region" aria-label="{escape(label)}">\n'
+    )
+    closing = Token("html_block", "", 0)
+    closing.content = "</div>\n"
+    wrapped: list[Token] = []
+    for token in tokens:
+        if token.type == "table_open":
+            wrapped.append(opening)
+        wrapped.append(token)
+        if token.type == "table_close":
+            wrapped.append(closing)
+    return wrapped
+
+
 def render(text: str | None, link_base: str | None = None, heading_offset: int = 0) -> Markup:
     """Markdown as safe HTML for a page.
 
@@ -165,6 +189,7 @@ def render(text: str | None, link_base: str | None = None, heading_offset: int =
     for token in tokens:
         if token.type == "inline":
             _rewrite_inline(token, link_base)
+    tokens = _wrap_tables(tokens)
     html = md.renderer.render(tokens, md.options, env)
     cleaned = nh3.clean(
         html,

@@ -207,3 +207,18 @@ def test_outline_counts_top_level_items_only_and_ignores_paragraphs():
     text = "Yksi kappale.\n\nToinen.\n\n- a\n  - a1\n  - a2\n- b\n"
 
     assert [(b.kind, b.shape) for b in markdown.outline(text)] == [("bullets", (2,))]
+
+
+def test_tables_scroll_in_a_named_focusable_container_instead_of_widening_the_page():
+    html = render("| Taso | Kuvaus |\n| --- | --- |\n| 1 | Hajanainen |\n\nTeksti.")
+
+    assert html.startswith(
+        '<div class="table-scroll" tabindex="0" role="region" aria-label="Table">\n<table>'
+    )
+    assert "</table>\n</div>\n<p>Teksti.</p>" in html
+
+
+def test_a_container_typed_by_an_author_stays_text():
+    html = render('<div class="table-scroll" tabindex="0" onclick="alert(1)">x</div>')
+
+    assert "<div" not in html and "&lt;div" in html
