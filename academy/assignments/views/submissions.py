@@ -384,10 +384,8 @@ def save_draft(slug: str, assignment_slug: str):
             return jsonify(error=str(error.message)), 422
         apply_to_form(form, error)
         return _render_assignment(cohort, membership, spec, draft_form=form, status=422)
-    revision = submission.draft_revision
-    db.session.commit()
     if _background():
-        return jsonify(revision=revision)
+        return jsonify(revision=submission.draft_revision)
     flash(_("Your draft has been saved."), "success")
     return _back(cohort, spec, "#editor")
 
@@ -418,15 +416,13 @@ def submit(slug: str, assignment_slug: str):
         db.session.rollback()
         apply_to_form(form, error)
         return _render_assignment(cohort, membership, spec, draft_form=form, status=422)
-    number, late = version.number, version.late
-    db.session.commit()
-    if late:
+    if version.late:
         flash(
-            _("Version %(number)d has been submitted. It is marked late.", number=number),
+            _("Version %(number)d has been submitted. It is marked late.", number=version.number),
             "success",
         )
     else:
-        flash(_("Version %(number)d has been submitted.", number=number), "success")
+        flash(_("Version %(number)d has been submitted.", number=version.number), "success")
     return _back(cohort, spec, "#versions")
 
 
@@ -446,6 +442,8 @@ def upload(slug: str, assignment_slug: str):
             submission = _own_submission(cohort, spec, create=True)
             added = services.add_files(current_user, submission, uploads)
             count = len(added)
+            # committed here, not by the request boundary: a failed commit must also delete
+            # the files this request wrote
             db.session.commit()
     except DomainError as error:
         apply_to_form(form, error)
@@ -454,7 +452,7 @@ def upload(slug: str, assignment_slug: str):
     return _back(cohort, spec, "#files")
 
 
-@bp.post("/cohorts/<slug>/assignments/<assignment_slug>/files/<int:file_id>/delete")
+@bp.post("/cohorts/<slug>/assignments/<assignment_slug>/files/<id:file_id>/delete")
 @login_required
 def remove_file(slug: str, assignment_slug: str, file_id: int):
     """Take a file off the draft."""
@@ -474,7 +472,6 @@ def remove_file(slug: str, assignment_slug: str, file_id: int):
         db.session.rollback()
         flash(str(error.message), "error")
         return _back(cohort, spec, "#files")
-    db.session.commit()
     flash(_("The file was removed from your draft."), "success")
     return _back(cohort, spec, "#files")
 
@@ -491,7 +488,7 @@ def _load_submission(slug: str, submission_id: int) -> tuple[Cohort, Submission]
     return cohort, submission
 
 
-@bp.get("/cohorts/<slug>/submissions/<int:submission_id>")
+@bp.get("/cohorts/<slug>/submissions/<id:submission_id>")
 @login_required
 def submission(slug: str, submission_id: int):
     """One submission's versions, read-only: for its authors, the cohort's trainers and
@@ -512,7 +509,7 @@ def submission(slug: str, submission_id: int):
     )
 
 
-@bp.get("/cohorts/<slug>/submissions/<int:submission_id>/files/<int:file_id>")
+@bp.get("/cohorts/<slug>/submissions/<id:submission_id>/files/<id:file_id>")
 @login_required
 def download(slug: str, submission_id: int, file_id: int):
     """A file of a submission's version, as an attachment, for those who may see the
@@ -620,7 +617,6 @@ def extensions(slug: str, assignment_slug: str):
                 db.session.rollback()
                 apply_to_form(form, _field_error(error))
             else:
-                db.session.commit()
                 flash(_("The extension has been granted."), "success")
                 return redirect(
                     url_for("assignments.extensions", slug=cohort.slug, assignment_slug=spec.slug)
@@ -653,7 +649,7 @@ def _field_error(error: DomainError) -> DomainError:
     return DomainError(error.message, fields.get(error.field or ""))
 
 
-@bp.post("/cohorts/<slug>/assignments/<assignment_slug>/extensions/<int:extension_id>/revoke")
+@bp.post("/cohorts/<slug>/assignments/<assignment_slug>/extensions/<id:extension_id>/revoke")
 @login_required
 def revoke_extension(slug: str, assignment_slug: str, extension_id: int):
     """Withdraw an extension."""
@@ -668,6 +664,5 @@ def revoke_extension(slug: str, assignment_slug: str, extension_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     services.revoke_extension(current_user, cohort, extension)
-    db.session.commit()
     flash(_("The extension has been revoked."), "success")
     return redirect(url_for("assignments.extensions", slug=cohort.slug, assignment_slug=spec.slug))
