@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 import config as settings_module
+from academy.core.web import Academy
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,7 +25,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     settings = settings_module.load(env_name)
     settings.update(overrides)
 
-    app = Flask(
+    app = Academy(
         __name__,
         instance_path=settings["INSTANCE_PATH"],
         template_folder=str(ROOT / "templates"),
@@ -35,7 +36,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
-    from academy.core import i18n, security
+    from academy.core import i18n, security, web
     from academy.core.db import render_migration_item
     from academy.core.errors import register_error_pages
     from academy.extensions import babel, csrf, db, login_manager, migrate
@@ -57,6 +58,7 @@ def create_app(config: dict | str | None = None) -> Flask:
     )
     login_manager.init_app(app)
     security.init_app(app)
+    web.init_app(app)
     i18n.init_app(app)
     register_error_pages(app)
     _import_models()

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 import tests
 from academy.cohorts.models import Role
+from academy.core.web import IdConverter
 from academy.extensions import db
 from tests.access import ROLES, Case
 
@@ -100,3 +101,56 @@ def test_every_route_is_in_the_access_matrix(app):
             if (rule.endpoint, method) not in covered:
                 missing.append(f"{method} {rule.rule} ({rule.endpoint})")
     assert not missing, "Routes without access cases:\n" + "\n".join(sorted(missing))
+
+
+# Ids no row can have --------------------------------------------------------------------------
+
+#: zero, negative, just past PostgreSQL's INTEGER, SQLite's INTEGER, and past any 64-bit integer
+IMPOSSIBLE_IDS = ("0", "-1", str(2**31), str(2**63), str(10**20))
+
+
+def _id_rules(app):
+    return [
+        rule
+        for rule in app.url_map.iter_rules()
+        if any(isinstance(c, IdConverter) for c in rule._converters.values())
+    ]
+
+
+def test_every_id_in_a_url_uses_the_id_converter(app):
+    loose = [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        for name, converter in rule._converters.items()
+        if (name == "id" or name.endswith("_id")) and not isinstance(converter, IdConverter)
+    ]
+    assert not loose, f"ids without the id converter: {loose}"
+    assert _id_rules(app), "no route takes an id"
+
+
+@pytest.mark.parametrize("value", IMPOSSIBLE_IDS)
+def test_ids_no_row_can_have_are_not_found_on_every_route(value, app, make, client, login):
+    world = build_world(make)
+    login(world.coordinator)  # the role that passes the most checks before the lookup
+    answers = {}
+    for rule in _id_rules(app):
+        url = rule.rule
+        for name, converter in rule._converters.items():
+            filler = value if isinstance(converter, IdConverter) else world.cohort_slug
+            url = re.sub(rf"<[^>]*\b{name}>", filler, url)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            answers[f"{method} {url}"] = client.open(url, method=method).status_code
+    assert answers and set(answers.values()) == {404}, answers
+
+
+@pytest.mark.parametrize("value", ("0", "-3", str(10**6), str(2**63), str(10**20)))
+@pytest.mark.parametrize("path", ("/people", "/organisations/", "/notifications"))
+def test_impossible_page_numbers_are_not_found(path, value, make, client, login):
+    login(make.coordinator())
+    assert client.get(f"{path}?page={value}").status_code == 404
+
+
+@pytest.mark.parametrize("path", ("/people", "/organisations/", "/notifications"))
+def test_a_page_number_that_is_not_a_number_shows_the_first_page(path, make, client, login):
+    login(make.coordinator())
+    assert client.get(f"{path}?page=x").status_code == 200

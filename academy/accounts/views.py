@@ -28,8 +28,9 @@ from academy.accounts.forms import (
 )
 from academy.accounts.models import User
 from academy.core.access import coordinator_required
-from academy.core.errors import DomainError, apply_to_form
+from academy.core.errors import DomainError, apply_to_form, domain_errors
 from academy.core.security import safe_next_path
+from academy.core.web import page_arg
 from academy.extensions import db, login_manager
 
 bp = Blueprint("accounts", __name__)
@@ -64,17 +65,12 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        try:
+        with domain_errors(form, rollback=False):  # a refusal keeps its counted failure
             user = services.authenticate(
                 form.email.data, form.password.data, request.remote_addr or ""
             )
-        except services.LoginRefused as error:
-            db.session.commit()  # keep the counted failure
-            apply_to_form(form, error)
-        else:
             next_path = safe_next_path(request.args.get("next"))
             _start_session(user)
-            db.session.commit()
             return redirect(next_path or url_for("main.home"))
     return render_template("accounts/login.html", form=form)
 
@@ -84,7 +80,6 @@ def login():
 def logout():
     """Sign out and end every session of this account."""
     services.end_sessions(current_user._get_current_object())
-    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have logged out."), "success")
@@ -105,13 +100,12 @@ def accept_invitation(token: str):
     if form.validate_on_submit():
         try:
             user = services.accept_invitation(invitation, form.password.data)
-        except services.LinkProblem as error:
+        except services.LinkProblem as error:  # used meanwhile: its own page, not a field error
             return _link_problem(error)
         except DomainError as error:
             apply_to_form(form, error)
         else:
             _start_session(user)
-            db.session.commit()
             flash(_("Welcome! Your password is set and you are logged in."), "success")
             return redirect(url_for("main.home"))
     return render_template("accounts/accept_invitation.html", form=form, user=invitation.user)
@@ -126,7 +120,6 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
-        db.session.commit()
         # The same answer whether or not the address has an account.
         flash(
             _(
@@ -150,13 +143,9 @@ def reset_password(token: str):
         return _link_problem(error)
     form = SetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             services.reset_password(user, form.password.data)
-        except DomainError as error:
-            apply_to_form(form, error)
-        else:
             _start_session(user)
-            db.session.commit()
             flash(_("Your password has been changed and you are logged in."), "success")
             return redirect(url_for("main.home"))
     return render_template("accounts/reset_password.html", form=form, user=user)
@@ -181,18 +170,13 @@ def profile():
     user = current_user._get_current_object()
     profile_form = ProfileForm(obj=user)
     if profile_form.validate_on_submit():
-        try:
+        with domain_errors(profile_form):
             services.update_profile(
                 user,
                 name=profile_form.name.data,
                 title=profile_form.title.data or "",
                 locale=profile_form.locale.data,
             )
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(profile_form, error)
-        else:
-            db.session.commit()
             flash(_("Your details have been saved."), "success")
             return redirect(url_for("accounts.profile"))
     return _render_profile(profile_form, ChangePasswordForm(formdata=None))
@@ -205,17 +189,13 @@ def change_password():
     user = current_user._get_current_object()
     password_form = ChangePasswordForm()
     if password_form.validate_on_submit():
-        try:
+        with domain_errors(password_form):
             services.change_password(
                 user,
                 current_password=password_form.current_password.data,
                 new_password=password_form.password.data,
             )
-        except DomainError as error:
-            apply_to_form(password_form, error)
-        else:
             _start_session(user)  # this session goes on with the new session version
-            db.session.commit()
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.profile"))
     return _render_profile(ProfileForm(formdata=None, obj=user), password_form)
@@ -236,7 +216,9 @@ def _person_or_404(person_id: int) -> User:
 def people():
     """Everyone with an account, searchable by name or e-mail."""
     q = request.args.get("q", "").strip()[:200]
-    page = db.paginate(services.people_query(q), per_page=PEOPLE_PER_PAGE, max_per_page=100)
+    page = db.paginate(
+        services.people_query(q), page=page_arg(), per_page=PEOPLE_PER_PAGE, max_per_page=100
+    )
     return render_template("accounts/people.html", page=page, q=q)
 
 
@@ -246,7 +228,7 @@ def invite():
     """Invite a person by e-mail."""
     form = PersonForm()
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             person = services.invite(
                 current_user._get_current_object(),
                 email=form.email.data,
@@ -255,11 +237,6 @@ def invite():
                 locale=form.locale.data,
                 is_coordinator=form.is_coordinator.data,
             )
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Invitation sent to %(email)s.", email=person.email), "success")
             return redirect(url_for("accounts.person", person_id=person.id))
     return render_template(
@@ -270,7 +247,7 @@ def invite():
     )
 
 
-@bp.get("/people/<int:person_id>")
+@bp.get("/people/<id:person_id>")
 @coordinator_required
 def person(person_id: int):
     """One person's details, memberships and account actions."""
@@ -284,14 +261,14 @@ def person(person_id: int):
     )
 
 
-@bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
+@bp.route("/people/<id:person_id>/edit", methods=["GET", "POST"])
 @coordinator_required
 def edit_person(person_id: int):
     """Edit a person's details and coordinator role."""
     person = _person_or_404(person_id)
     form = PersonForm(obj=person)
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             services.update_person(
                 current_user._get_current_object(),
                 person,
@@ -301,11 +278,6 @@ def edit_person(person_id: int):
                 locale=form.locale.data,
                 is_coordinator=form.is_coordinator.data,
             )
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("The details have been saved."), "success")
             return redirect(url_for("accounts.person", person_id=person.id))
     return render_template("accounts/person_form.html", form=form, person=person)
@@ -314,32 +286,27 @@ def edit_person(person_id: int):
 def _person_action(person_id: int, action, message: str):
     """Run a POST-only account action and go back to the person page."""
     person = _person_or_404(person_id)
-    try:
+    with domain_errors():
         action(current_user._get_current_object(), person)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
         flash(message, "success")
     return redirect(url_for("accounts.person", person_id=person_id))
 
 
-@bp.post("/people/<int:person_id>/deactivate")
+@bp.post("/people/<id:person_id>/deactivate")
 @coordinator_required
 def deactivate_person(person_id: int):
     """Stop a person from logging in."""
     return _person_action(person_id, services.deactivate, _("The account has been deactivated."))
 
 
-@bp.post("/people/<int:person_id>/reactivate")
+@bp.post("/people/<id:person_id>/reactivate")
 @coordinator_required
 def reactivate_person(person_id: int):
     """Let a deactivated person log in again."""
     return _person_action(person_id, services.reactivate, _("The account has been reactivated."))
 
 
-@bp.post("/people/<int:person_id>/resend-invitation")
+@bp.post("/people/<id:person_id>/resend-invitation")
 @coordinator_required
 def resend_invitation(person_id: int):
     """Send a new invitation link to someone who has not accepted yet."""

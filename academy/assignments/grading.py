@@ -40,7 +40,7 @@ from academy.cohorts.models import Cohort, Membership, Role
 from academy.core import storage
 from academy.core.access import is_trainer_in
 from academy.core.audit import AuditEvent, record
-from academy.core.db import utcnow
+from academy.core.db import MAX_ID, utcnow
 from academy.core.errors import DomainError
 from academy.extensions import db
 from academy.notifications.services import notify
@@ -569,10 +569,6 @@ def _check_releasable(actor, assessment: Assessment):
     if latest is None or latest.id != assessment.version_id:
         raise DomainError(_l("A newer version has been submitted; assess that one instead."))
     return submission, cohort, spec
-
-
-#: the largest id a row can have; larger ones in a form are unknown (the database would raise)
-MAX_ID = 2**63 - 1
 
 
 def release_many(actor, cohort: Cohort, assessment_ids: list[int]) -> list[Assessment]:

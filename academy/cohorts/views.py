@@ -19,7 +19,7 @@ from academy.cohorts.forms import (
 )
 from academy.cohorts.models import TRANSITIONS, Cohort, CohortStatus
 from academy.core.access import can_manage_cohort, can_view_cohort, coordinator_required
-from academy.core.errors import DomainError, apply_to_form
+from academy.core.errors import apply_to_form, domain_errors
 from academy.extensions import db
 from academy.organisations.services import all_organisations
 
@@ -65,7 +65,7 @@ def create():
         services.programme_versions(), allow_none=True
     )
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             cohort = services.create_cohort(
                 current_user,
                 name=form.name.data,
@@ -75,11 +75,6 @@ def create():
                 language=form.language.data,
                 programme_version_id=form.programme_version_id.data,
             )
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Cohort %(name)s created as a draft.", name=cohort.name), "success")
             return redirect(url_for(".show", slug=cohort.slug))
     return render_template("cohorts/form.html", form=form, cohort=None)
@@ -112,7 +107,7 @@ def edit(slug: str):
         services.programme_versions(), allow_none=cohort.programme_version_id is None
     )
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             services.update_cohort(
                 current_user,
                 cohort,
@@ -122,11 +117,6 @@ def edit(slug: str):
                 ends_on=form.ends_on.data,
                 language=form.language.data,
             )
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Changes saved."), "success")
             return redirect(url_for(".show", slug=cohort.slug))
     return render_template("cohorts/form.html", form=form, cohort=cohort, version_form=version_form)
@@ -144,15 +134,10 @@ def change_programme_version(slug: str):
         services.programme_versions(), allow_none=cohort.programme_version_id is None
     )
     if version_form.validate_on_submit():
-        try:
+        with domain_errors(version_form):
             services.set_programme_version(
                 current_user, cohort, version_form.programme_version_id.data
             )
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(version_form, error)
-        else:
-            db.session.commit()
             flash(_("The cohort now follows the chosen programme version."), "success")
             return redirect(url_for("learning.schedule_page", slug=cohort.slug))
     return render_template(
@@ -165,13 +150,8 @@ def change_programme_version(slug: str):
 def change_status(slug: str):
     """Move a cohort to another status (draft → active → closed → archived)."""
     cohort = _load(slug, can_manage_cohort)
-    try:
+    with domain_errors():
         services.change_status(current_user, cohort, request.form.get("status", ""))
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
         flash(_("The cohort is now %(status)s.", status=cohort.status.label.lower()), "success")
     return redirect(url_for(".show", slug=cohort.slug))
 
@@ -184,7 +164,7 @@ def members(slug: str):
     form = AddMemberForm()
     form.set_organisations(all_organisations())
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             membership = services.add_member(
                 current_user,
                 cohort,
@@ -194,13 +174,7 @@ def members(slug: str):
                 name=form.name.data,
                 title=form.title.data,
             )
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            name = membership.user.name
-            db.session.commit()
-            flash(_("%(name)s added to the cohort.", name=name), "success")
+            flash(_("%(name)s added to the cohort.", name=membership.user.name), "success")
             return redirect(url_for(".members", slug=cohort.slug))
     elif request.method == "GET" and not form.role.data:
         form.role.data = "participant"
@@ -228,7 +202,6 @@ def import_members(slug: str):
             apply_to_form(form, error)
             errors = error.errors
         else:
-            db.session.commit()
             flash(
                 ngettext("%(num)d person enrolled.", "%(num)d people enrolled.", len(created)),
                 "success",
@@ -237,7 +210,7 @@ def import_members(slug: str):
     return render_template("cohorts/import.html", cohort=cohort, form=form, errors=errors)
 
 
-@bp.route("/<slug>/members/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/<slug>/members/<id:user_id>", methods=["GET", "POST"])
 @coordinator_required
 def member(slug: str, user_id: int):
     """Change one member's role or organisation; remove them."""
@@ -248,27 +221,22 @@ def member(slug: str, user_id: int):
     form = MemberForm(obj=membership)
     form.set_organisations(all_organisations())
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             services.change_member(
                 current_user,
                 membership,
                 role=form.role.data,
                 organisation_id=form.organisation_id.data,
             )
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-            membership = services.membership_of(cohort, user_id)
-        else:
-            db.session.commit()
             flash(_("Changes saved."), "success")
             return redirect(url_for(".members", slug=cohort.slug))
+        membership = services.membership_of(cohort, user_id)  # as it was before the refusal
     elif request.method == "GET":
         form.role.data = membership.role.value
     return render_template("cohorts/member.html", cohort=cohort, membership=membership, form=form)
 
 
-@bp.post("/<slug>/members/<int:user_id>/remove")
+@bp.post("/<slug>/members/<id:user_id>/remove")
 @coordinator_required
 def remove_member(slug: str, user_id: int):
     """Take a person out of the cohort (their account and other cohorts stay)."""
@@ -278,6 +246,5 @@ def remove_member(slug: str, user_id: int):
         abort(404)
     name = membership.user.name
     services.remove_member(current_user, membership)
-    db.session.commit()
     flash(_("%(name)s removed from the cohort.", name=name), "success")
     return redirect(url_for(".members", slug=cohort.slug))

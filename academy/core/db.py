@@ -19,6 +19,11 @@ NAMING_CONVENTION = {
 }
 
 
+#: the largest id a row can have: ids are INTEGER columns, 32-bit signed on PostgreSQL (a larger
+#: value in a query makes the database raise instead of finding nothing)
+MAX_ID = 2**31 - 1
+
+
 def utcnow() -> datetime:
     """The current moment, timezone-aware in UTC."""
     return datetime.now(UTC)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import flash, render_template
 from werkzeug.exceptions import HTTPException
 
 
@@ -26,6 +29,29 @@ def apply_to_form(form, error: DomainError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+@contextmanager
+def domain_errors(form=None, *, rollback: bool = True) -> Iterator[None]:
+    """Turn a service's DomainError inside the block into what the user sees.
+
+    The error goes beside its field of `form` (or above the form), or is flashed when there is
+    no form, and the block's work is rolled back; execution goes on after the block, so a view
+    reads: validate, then `with domain_errors(form):` call the service and redirect, else render
+    the form again. `rollback=False` keeps what the service wrote before refusing (a counted
+    failed login, say) for the request boundary to commit.
+    """
+    from academy.extensions import db
+
+    try:
+        yield
+    except DomainError as error:
+        if rollback:
+            db.session.rollback()
+        if form is None:
+            flash(error.message, "error")
+        else:
+            apply_to_form(form, error)
 
 
 def register_error_pages(app) -> None:

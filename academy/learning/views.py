@@ -29,7 +29,7 @@ from academy.cohorts import schedule
 from academy.cohorts.models import Cohort, Membership, Role
 from academy.core import markdown
 from academy.core.access import membership_in
-from academy.core.errors import DomainError
+from academy.core.errors import DomainError, domain_errors
 from academy.core.i18n import current_locale
 from academy.extensions import db
 from academy.learning import calendar, services
@@ -111,7 +111,6 @@ def schedule_page(slug: str):
             except DomainError as error:
                 form.form_errors.append(error.message)
             else:
-                db.session.commit()
                 flash(_("The schedule has been saved."), "success")
                 return redirect(url_for("learning.schedule_page", slug=cohort.slug))
         status = 422 if form.errors or form.form_errors else 200
@@ -133,13 +132,8 @@ def create_default_schedule(slug: str):
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
+    with domain_errors():
         created = schedule.create_default_schedule(cohort, current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
         if created:
             flash(
                 ngettext(
@@ -249,19 +243,12 @@ def _change_completion(slug: str, module_slug: str, undo: bool):
         abort(403)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
+    with domain_errors():
         if undo:
             services.undo_completion(current_user, cohort, entry)
-        else:
-            services.mark_completed(current_user, cohort, entry)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        if undo:
             flash(_("The module is no longer marked as completed."), "success")
         else:
+            services.mark_completed(current_user, cohort, entry)
             flash(_("The module is marked as completed."), "success")
     return redirect(url_for("learning.module", slug=cohort.slug, module_slug=module_slug))
 
@@ -360,6 +347,5 @@ def renew_calendar():
     if not ActionForm().validate_on_submit():
         abort(400)
     services.renew_calendar_token(current_user)
-    db.session.commit()
     flash(_("Your calendar has a new address. Update it in your calendar application."), "success")
     return redirect(url_for("main.home") + "#calendar")

@@ -6,7 +6,6 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user, login_required
 
 from academy.core.security import safe_next_path
-from academy.extensions import db
 
 bp = Blueprint("main", __name__)
 
@@ -46,7 +45,6 @@ def set_language():
         session["locale"] = locale
         if current_user.is_authenticated:
             current_user.locale = locale
-            db.session.commit()
     return redirect(safe_next_path(request.form.get("next")) or url_for("main.home"))
 
 

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from academy.core.i18n import current_locale
 from academy.core.security import safe_next_path
+from academy.core.web import page_arg
 from academy.extensions import db
 from academy.notifications import services
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
-
-#: the largest row id a database can hold; a larger one in a URL is simply not found
-MAX_ID = 2**63 - 1
-#: no one has this many pages of notifications; a larger page number is not found
-MAX_PAGE = 100_000
-
-
-@bp.url_value_preprocessor
-def _refuse_impossible_ids(_endpoint, values) -> None:
-    notification_id = (values or {}).get("notification_id")
-    if notification_id is not None and not 0 < notification_id <= MAX_ID:
-        abort(404)
 
 
 @bp.app_context_processor
@@ -43,12 +32,9 @@ def _load(notification_id: int):
 @login_required
 def index():
     """The signed-in person's notifications, newest first, unread ones marked."""
-    page_number = request.args.get("page", 1, type=int)
-    if not 1 <= page_number <= MAX_PAGE:
-        abort(404)
     page = db.paginate(
         services.notifications_query(current_user),
-        page=page_number,
+        page=page_arg(),
         per_page=services.PER_PAGE,
         max_per_page=services.PER_PAGE,
     )
@@ -62,22 +48,20 @@ def index():
     )
 
 
-@bp.post("/<int:notification_id>/open")
+@bp.post("/<id:notification_id>/open")
 @login_required
 def open_notification(notification_id: int):
     """Open a notification: mark it read and go where it points (a POST: it changes data)."""
     notification = _load(notification_id)
     services.mark_read(current_user, notification)
-    db.session.commit()
     return redirect(safe_next_path(notification.url) or url_for(".index"))
 
 
-@bp.post("/<int:notification_id>/read")
+@bp.post("/<id:notification_id>/read")
 @login_required
 def read(notification_id: int):
     """Mark one notification as read."""
     services.mark_read(current_user, _load(notification_id))
-    db.session.commit()
     return redirect(url_for(".index"))
 
 
@@ -86,7 +70,6 @@ def read(notification_id: int):
 def read_all():
     """Mark every notification as read."""
     count = services.mark_all_read(current_user)
-    db.session.commit()
     if count:
         flash(_("All notifications marked as read."), "success")
     return redirect(url_for(".index"))

@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from academy.core.access import coordinator_required
-from academy.core.errors import DomainError, apply_to_form
+from academy.core.errors import domain_errors
 from academy.core.i18n import current_locale
+from academy.core.web import page_arg
 from academy.extensions import db
 from academy.organisations import services
 from academy.organisations.forms import OrganisationForm, OrganisationSearchForm
@@ -38,8 +39,7 @@ def index():
     form.validate()
     q = "" if form.q.errors else (form.q.data or "")
     kind = OrganisationKind(form.kind.data) if form.kind.data and not form.kind.errors else None
-    page = request.args.get("page", 1, type=int)
-    result = services.search(q=q, kind=kind, page=page)
+    result = services.search(q=q, kind=kind, page=page_arg())
     filters = {key: value for key, value in (("q", q), ("kind", kind and kind.value)) if value}
     return render_template(
         "organisations/index.html", form=form, result=result, filters=filters, q=q
@@ -52,7 +52,7 @@ def create():
     """Add a procurement unit."""
     form = OrganisationForm()
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             organisation = services.create_organisation(
                 current_user,
                 name=form.name.data,
@@ -60,17 +60,12 @@ def create():
                 kind=form.kind.data,
                 region=form.region.data,
             )
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Organisation %(name)s added.", name=organisation.name), "success")
             return redirect(url_for(".show", organisation_id=organisation.id))
     return render_template("organisations/form.html", form=form, organisation=None)
 
 
-@bp.get("/<int:organisation_id>")
+@bp.get("/<id:organisation_id>")
 @coordinator_required
 def show(organisation_id: int):
     """An organisation's details and its people in each cohort."""
@@ -83,14 +78,14 @@ def show(organisation_id: int):
     return render_template("organisations/show.html", organisation=organisation, groups=groups)
 
 
-@bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:organisation_id>/edit", methods=["GET", "POST"])
 @coordinator_required
 def edit(organisation_id: int):
     """Change an organisation's details."""
     organisation = _load(organisation_id)
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
-        try:
+        with domain_errors(form):
             services.update_organisation(
                 current_user,
                 organisation,
@@ -99,11 +94,6 @@ def edit(organisation_id: int):
                 kind=form.kind.data,
                 region=form.region.data,
             )
-        except DomainError as error:
-            db.session.rollback()
-            apply_to_form(form, error)
-        else:
-            db.session.commit()
             flash(_("Changes saved."), "success")
             return redirect(url_for(".show", organisation_id=organisation.id))
     return render_template("organisations/form.html", form=form, organisation=organisation)

@@ -28,13 +28,13 @@ from academy.cohorts.models import Cohort
 from academy.cohorts.services import get_cohort
 from academy.core import storage
 from academy.core.access import coordinator_required, is_trainer_in
-from academy.core.errors import DomainError, apply_to_form
+from academy.core.errors import DomainError, apply_to_form, domain_errors
 from academy.core.i18n import current_locale
 from academy.core.markdown import render as render_markdown
 from academy.extensions import db
 
 QUEUE = "/cohorts/<slug>/grading"
-SUBMISSION = "/cohorts/<slug>/submissions/<int:submission_id>"
+SUBMISSION = "/cohorts/<slug>/submissions/<id:submission_id>"
 
 
 @bp.app_template_filter("feedback_markdown")
@@ -119,13 +119,8 @@ def release_selected(slug: str):
     if not form.validate_on_submit():
         flash(_("Choose the assessments to release."), "error")
         return redirect(url_for(".queue", slug=cohort.slug))
-    try:
+    with domain_errors():
         released = grading.release_many(current_user, cohort, form.assessment.data or [])
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
         flash(
             ngettext(
                 "%(num)d assessment released.", "%(num)d assessments released.", len(released)
@@ -191,6 +186,7 @@ def assess(slug: str, submission_id: int):
                         release_now=request.form.get("action") == "release",
                     )
                     released = saved.released_at is not None
+                    # committed inside the guard: a failed commit deletes the files it wrote
                     db.session.commit()
             except DomainError as error:
                 db.session.rollback()
@@ -283,7 +279,7 @@ def _viewable_submission(slug: str, submission_id: int) -> tuple[Cohort, Submiss
     return cohort, submission
 
 
-@bp.get(SUBMISSION + "/feedback-files/<int:file_id>")
+@bp.get(SUBMISSION + "/feedback-files/<id:file_id>")
 @login_required
 def feedback_file(slug: str, submission_id: int, file_id: int):
     """A file a trainer attached to an assessment; for the authors only once released."""

@@ -389,10 +389,8 @@ def save_draft(slug: str, assignment_slug: str):
             return jsonify(error=str(error.message)), 422
         apply_to_form(form, error)
         return _render_assignment(cohort, membership, spec, draft_form=form, status=422)
-    revision = submission.draft_revision
-    db.session.commit()
     if _background():
-        return jsonify(revision=revision)
+        return jsonify(revision=submission.draft_revision)
     flash(_("Your draft has been saved."), "success")
     return _back(cohort, spec, "#editor")
 
@@ -423,15 +421,13 @@ def submit(slug: str, assignment_slug: str):
         db.session.rollback()
         apply_to_form(form, error)
         return _render_assignment(cohort, membership, spec, draft_form=form, status=422)
-    number, late = version.number, version.late
-    db.session.commit()
-    if late:
+    if version.late:
         flash(
-            _("Version %(number)d has been submitted. It is marked late.", number=number),
+            _("Version %(number)d has been submitted. It is marked late.", number=version.number),
             "success",
         )
     else:
-        flash(_("Version %(number)d has been submitted.", number=number), "success")
+        flash(_("Version %(number)d has been submitted.", number=version.number), "success")
     return _back(cohort, spec, "#versions")
 
 
@@ -451,6 +447,8 @@ def upload(slug: str, assignment_slug: str):
             submission = _own_submission(cohort, spec, create=True)
             added = services.add_files(current_user, submission, uploads)
             count = len(added)
+            # committed here, not by the request boundary: a failed commit must also delete
+            # the files this request wrote
             db.session.commit()
     except DomainError as error:
         apply_to_form(form, error)
@@ -459,7 +457,7 @@ def upload(slug: str, assignment_slug: str):
     return _back(cohort, spec, "#files")
 
 
-@bp.post("/cohorts/<slug>/assignments/<assignment_slug>/files/<int:file_id>/delete")
+@bp.post("/cohorts/<slug>/assignments/<assignment_slug>/files/<id:file_id>/delete")
 @login_required
 def remove_file(slug: str, assignment_slug: str, file_id: int):
     """Take a file off the draft."""
@@ -479,7 +477,6 @@ def remove_file(slug: str, assignment_slug: str, file_id: int):
         db.session.rollback()
         flash(str(error.message), "error")
         return _back(cohort, spec, "#files")
-    db.session.commit()
     flash(_("The file was removed from your draft."), "success")
     return _back(cohort, spec, "#files")
 
@@ -496,7 +493,7 @@ def _load_submission(slug: str, submission_id: int) -> tuple[Cohort, Submission]
     return cohort, submission
 
 
-@bp.get("/cohorts/<slug>/submissions/<int:submission_id>")
+@bp.get("/cohorts/<slug>/submissions/<id:submission_id>")
 @login_required
 def submission(slug: str, submission_id: int):
     """One submission's versions, read-only: for its authors, the cohort's trainers and
@@ -517,7 +514,7 @@ def submission(slug: str, submission_id: int):
     )
 
 
-@bp.get("/cohorts/<slug>/submissions/<int:submission_id>/files/<int:file_id>")
+@bp.get("/cohorts/<slug>/submissions/<id:submission_id>/files/<id:file_id>")
 @login_required
 def download(slug: str, submission_id: int, file_id: int):
     """A file of a submission's version, as an attachment, for those who may see the
@@ -625,7 +622,6 @@ def extensions(slug: str, assignment_slug: str):
                 db.session.rollback()
                 apply_to_form(form, _field_error(error))
             else:
-                db.session.commit()
                 flash(_("The extension has been granted."), "success")
                 return redirect(
                     url_for("assignments.extensions", slug=cohort.slug, assignment_slug=spec.slug)
@@ -658,7 +654,7 @@ def _field_error(error: DomainError) -> DomainError:
     return DomainError(error.message, fields.get(error.field or ""))
 
 
-@bp.post("/cohorts/<slug>/assignments/<assignment_slug>/extensions/<int:extension_id>/revoke")
+@bp.post("/cohorts/<slug>/assignments/<assignment_slug>/extensions/<id:extension_id>/revoke")
 @login_required
 def revoke_extension(slug: str, assignment_slug: str, extension_id: int):
     """Withdraw an extension."""
@@ -673,6 +669,5 @@ def revoke_extension(slug: str, assignment_slug: str, extension_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     services.revoke_extension(current_user, cohort, extension)
-    db.session.commit()
     flash(_("The extension has been revoked."), "success")
     return redirect(url_for("assignments.extensions", slug=cohort.slug, assignment_slug=spec.slug))
