@@ -71,9 +71,8 @@ class ProgrammeVersion(db.Model):
     #: target-states.yaml as data, empty when the curriculum has none:
     #: {"source": {"titles": {lang: …}, "url": …},
     #:  "states": [{"key", "position", "labels": {lang: …}, "statements": {lang: …}}, …]}
-    target_states: orm.Mapped[dict[str, Any]] = orm.mapped_column(
-        sa.JSON, default=dict, server_default="{}"
-    )
+    #: (nullable only so that adding it needed no table rebuild on SQLite; never None in use)
+    target_states: orm.Mapped[dict[str, Any] | None] = orm.mapped_column(sa.JSON, default=dict)
     #: when it was imported
     imported_at: orm.Mapped[datetime] = orm.mapped_column(UTCDateTime(), default=utcnow)
 

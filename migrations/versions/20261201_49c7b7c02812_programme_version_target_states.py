@@ -18,13 +18,14 @@ depends_on = None
 
 
 def upgrade():
-    # Versions imported before this revision had no target-states.yaml: they get "{}".
-    with op.batch_alter_table("programme_versions", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("target_states", sa.JSON(), server_default="{}", nullable=False)
-        )
+    # Plain ALTER TABLE, no batch: on SQLite a batch operation rebuilds the table, and dropping
+    # the old one with foreign keys on would cascade to the modules that reference it. So the
+    # column is nullable without a server default, and versions imported before this revision
+    # (without target-states.yaml) are given "{}" here; the application sets it for new ones.
+    op.add_column("programme_versions", sa.Column("target_states", sa.JSON(), nullable=True))
+    op.execute("UPDATE programme_versions SET target_states = '{}'")
 
 
 def downgrade():
-    with op.batch_alter_table("programme_versions", schema=None) as batch_op:
-        batch_op.drop_column("target_states")
+    # SQLite has ALTER TABLE … DROP COLUMN since 3.35; again no rebuild.
+    op.drop_column("programme_versions", "target_states")
